@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages labyrinth-bench needs, only those missing.
+# Used by both README commands (run_all.sh, tests/run_tests.sh).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  clang libclang-rt-14-dev libfuzzer-14-dev   # fuzz target and sanitizers
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libcli11-dev              # JSON records, command line
+  libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev
+  python3 python3-matplotlib python3-numpy python3-scipy python3-tqdm
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install_deps.sh: missing Debian packages: ${missing[*]}" >&2
+  echo "install_deps.sh: run as root, or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "install_deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,143 @@
+// Direct-update runtimes: the body writes memory in place under a lock, and an
+// undo log lets tx.restart() roll the attempt back.  `seq` (no lock, one
+// thread: the speedup baseline) and `lock` (one global mutex held for the
+// whole transaction) are both this template; so can be any runtime whose
+// isolation is a lock (TBB's speculative mutex, for instance).
+#pragma once
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "tm/tm.hpp"
+
+namespace tm {
+
+// A lock that is no lock: for `seq`, which runs one thread only.
+struct NoLock {
+  void lock() {}
+  void unlock() {}
+};
+
+template <class Lock>
+class DirectRuntime {
+ public:
+  class Tx;
+  class Thread;
+
+  DirectRuntime(const char* name, Options options, int max_threads, bool single_thread_only)
+      : name_(name), options_(std::move(options)) {
+    if (max_threads < 1) throw std::invalid_argument("need at least one thread");
+    if (single_thread_only && max_threads > 1)
+      throw std::invalid_argument(std::string("runtime '") + name +
+                                  "' runs one thread only (no synchronisation); use -t 1 or another runtime");
+    if (!options_.empty())
+      throw std::invalid_argument(std::string("runtime '") + name + "' takes no options, got '" +
+                                  options_.begin()->first + "'");
+  }
+
+  Options describe() const { return {{"name", name_}}; }
+
+  class Tx {
+   public:
+    template <class T>
+    T load(const T* p) {
+      static_assert(is_tm_word_v<T>);
+      return *p;
+    }
+    template <class T>
+    void store(T* p, T v) {
+      static_assert(is_tm_word_v<T>);
+      uintptr_t old;
+      std::memcpy(&old, p, sizeof old);
+      undo_.push_back({p, old});
+      *p = v;
+    }
+    void release(const void*, size_t) {}
+    [[noreturn]] void restart() { throw Abort{AbortCause::kExplicit}; }
+    void* alloc(size_t bytes) {
+      void* p = std::malloc(bytes);
+      if (p == nullptr) throw std::bad_alloc();
+      allocated_.push_back(p);
+      return p;
+    }
+    void free(void* p) { freed_.push_back(p); }
+
+   private:
+    friend class Thread;
+    struct UndoEntry {
+      void* addr;
+      uintptr_t old;
+    };
+    void begin() {
+      undo_.clear();
+      allocated_.clear();
+      freed_.clear();
+    }
+    void roll_back(Stats& s) {
+      for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) std::memcpy(it->addr, &it->old, sizeof(uintptr_t));
+      for (void* p : allocated_) std::free(p);
+      s.tx_allocs_undone += allocated_.size();
+    }
+    void commit(Stats& s) {
+      for (void* p : freed_) std::free(p);
+      s.tx_allocs += allocated_.size();
+      s.count_commit(0, undo_.size());
+    }
+    std::vector<UndoEntry> undo_;
+    std::vector<void*> allocated_;
+    std::vector<void*> freed_;
+  };
+
+  class Thread {
+   public:
+    Thread(DirectRuntime& rt, int /*id*/) : rt_(rt) {}
+    void set_private(PrivatePredicate) {}  // nothing is logged for conflicts here
+
+    template <class Body>
+    void atomically(Body&& body) {
+      for (;;) {
+        std::lock_guard<Lock> guard(rt_.lock_);
+        auto start = std::chrono::steady_clock::now();
+        tx_.begin();
+        try {
+          body(tx_);
+        } catch (const Abort& a) {
+          tx_.roll_back(stats_);
+          stats_.count_abort(a.cause);
+          stats_.aborted_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now() - start).count();
+          continue;
+        }
+        tx_.commit(stats_);
+        return;
+      }
+    }
+    const Stats& stats() const { return stats_; }
+
+   private:
+    DirectRuntime& rt_;
+    Tx tx_;
+    Stats stats_;
+  };
+
+ private:
+  std::string name_;
+  Options options_;
+  Lock lock_;
+};
+
+struct SeqRuntime : DirectRuntime<NoLock> {
+  static constexpr const char* kName = "seq";
+  SeqRuntime(Options o, int max_threads) : DirectRuntime(kName, std::move(o), max_threads, true) {}
+};
+
+struct LockRuntime : DirectRuntime<std::mutex> {
+  static constexpr const char* kName = "lock";
+  LockRuntime(Options o, int max_threads) : DirectRuntime(kName, std::move(o), max_threads, false) {}
+};
+
+}  // namespace tm

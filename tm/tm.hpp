@@ -1,0 +1,64 @@
+// The TM interface: what every runtime offers and what callers may rely on.
+//
+// tm/ knows nothing of Labyrinth or of allocators (../shared/DESIGN.md).  A
+// runtime is a class R, used through templates so that the hot loops of a
+// caller compile to direct calls:
+//
+//   R rt(options, max_threads);          // one per process
+//   typename R::Thread th(rt, id);       // one per worker thread, id < max_threads
+//   th.set_private(pred);                // optional: memory the STM may skip
+//   th.atomically([&](typename R::Tx& tx) { ... });   // runs until it commits
+//   th.stats();                          // this thread's tm::Stats
+//   rt.describe();                       // name and configuration, for the record
+//
+// Inside the body, tx offers:
+//   T    tx.load(const T* p)             // T is one machine word (8 bytes)
+//   void tx.store(T* p, T v)
+//   void tx.release(const void* p, size_t bytes)   // early release: drop from the read set
+//   [[noreturn]] void tx.restart()       // abort this attempt and run the body again
+//   void* tx.alloc(size_t bytes)         // given back if the attempt aborts
+//   void  tx.free(void* p)               // takes effect only when the attempt commits
+//
+// The body may run several times; it must not have effects outside the TM
+// other than through tx (locals it recomputes are fine).  An attempt ends
+// by unwinding with tm::Abort, which only atomically() catches: a body must
+// let it pass (no catch (...) around tx calls).
+//
+// Private memory: a caller may say "this memory is mine alone, leave it out
+// of conflict detection" with a PrivatePredicate.  Runtimes that detect
+// conflicts (the STM) then read and write such addresses in place, log them
+// nowhere and never validate them; the others ignore the predicate.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <type_traits>
+
+#include "tm/stats.hpp"
+
+namespace tm {
+
+// What a runtime is configured with (--tm-opt key=value) and what it reports.
+using Options = std::map<std::string, std::string>;
+
+// Unwinds an attempt.  Thrown by tx.restart() and by conflict detection.
+struct Abort {
+  AbortCause cause;
+};
+
+// A caller-supplied test for thread-private memory.  A plain function
+// pointer and a context, not std::function: the STM asks it on every access.
+struct PrivatePredicate {
+  bool (*fn)(const void* addr, const void* ctx) = nullptr;
+  const void* ctx = nullptr;
+  explicit operator bool() const { return fn != nullptr; }
+  bool operator()(const void* addr) const { return fn != nullptr && fn(addr, ctx); }
+};
+
+// Transactional accesses are word-sized: the STM versions memory in words.
+template <class T>
+inline constexpr bool is_tm_word_v =
+    std::is_trivially_copyable_v<T> && sizeof(T) == sizeof(uintptr_t);
+
+}  // namespace tm
