@@ -1,0 +1,214 @@
+"""Command line: /usr/bin/python3 -m harness COMMAND ...  (or harness/lb-harness)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import compare, history, report, session, stats, store
+from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
+
+REPO = session.REPO
+
+
+def _figures(result_dir: Path, history_file: Path | None = None) -> None:
+    # plots/ reads only the result files; importing it here is a convenience.
+    sys.path.insert(0, str(REPO))
+    import plots
+    for path in plots.render_dir(result_dir, history_file=history_file):
+        print(f"figure: {path}")
+
+
+def cmd_run(a) -> int:
+    suite = load_suite(a.suite)
+    if a.repetitions:
+        suite.repetitions = a.repetitions
+    if a.time_limit:
+        suite.time_limit_s = a.time_limit
+    shard = parse_shard(a.shard) if a.shard else None
+    out = session.choose_dir(suite, a.runs_root, shard, a.out, a.fresh)
+    status = session.run_suite(suite, out, a.bin_dir, a.cache_dir, shard, progress=not a.no_progress)
+    if status in (session.EXIT_OK, session.EXIT_FAILED_RUNS) and not a.no_figures:
+        _figures(out)
+    return status
+
+
+def cmd_list(a) -> int:
+    for p in sorted(SUITES_DIR.glob("*.toml")):
+        s = load_suite(str(p))
+        n = len(s.configs) * (s.repetitions + s.warmup)
+        print(f"{s.name:15} {len(s.configs):4} configurations  {n:5} runs  {s.description}")
+    return 0
+
+
+def cmd_show(a) -> int:
+    suite = load_suite(a.suite)
+    shard = parse_shard(a.shard) if a.shard else None
+    for run in suite.runs(shard):
+        print(run.run_id)
+    return 0
+
+
+def cmd_merge(a) -> int:
+    status = session.merge(a.out, a.dirs, force=a.force)
+    if status == 0 and not a.no_figures:
+        _figures(a.out)
+    return status
+
+
+def cmd_summary(a) -> int:
+    records = store.read_records(a.dir)
+    rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else stats.summary_rows(records)
+    print(report.text_summary(records, rows))
+    return session.EXIT_FAILED_RUNS if report.failures(records) else 0
+
+
+def cmd_compare(a) -> int:
+    rows = compare.compare_records(store.read_records(a.base), store.read_records(a.new),
+                                   a.threshold, a.alpha)
+    print(compare.render(rows))
+    bad = compare.regressions(rows)
+    print(f"\n{len(bad)} significant regression(s) beyond {a.threshold:.0%} (alpha {a.alpha})"
+          if bad else f"\nno significant regression beyond {a.threshold:.0%} (alpha {a.alpha})")
+    return 1 if bad else 0
+
+
+def _history_add(result_dir: Path, file: Path, revision: str | None) -> int:
+    records = store.read_records(result_dir)
+    try:
+        m = json.loads((result_dir / "manifest.json").read_text())
+        mach = json.loads((result_dir / "machine.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        m, mach = {}, {}
+    entries = history.entries_from_records(records, m.get("suite", "?"), revision, mach)
+    history.append(file, entries)
+    print(f"history: {len(entries)} configurations of revision {entries[0]['revision'] if entries else '-'} "
+          f"added to {file}")
+    return 0
+
+
+def _history_check(file: Path, threshold: float, alpha: float) -> int:
+    entries = history.load(file)
+    rows = history.check_latest(entries, threshold, alpha)
+    if rows is None:
+        print(f"history: {file} has fewer than two revisions; nothing to compare yet")
+        return 0
+    revs = history.revisions(entries)
+    print(f"history: {revs[-1]} against {revs[-2]}")
+    print(compare.render(rows))
+    return 1 if compare.regressions(rows) else 0
+
+
+def cmd_history(a) -> int:
+    if a.action == "add":
+        return _history_add(a.dir, a.file, a.revision)
+    return _history_check(a.file, a.threshold, a.alpha)
+
+
+def cmd_nightly(a) -> int:
+    """The CI job: run the nightly suite, add it to the history, gate on regressions."""
+    suite = load_suite(a.suite)
+    out = session.choose_dir(suite, a.runs_root, None, a.out, fresh=False)
+    status = session.run_suite(suite, out, a.bin_dir, a.cache_dir, progress=not a.no_progress)
+    if status == session.EXIT_INTERRUPTED or status == session.EXIT_USAGE:
+        return status
+    _history_add(out, a.history, a.revision)
+    gate = _history_check(a.history, a.threshold, a.alpha)
+    _figures(out, history_file=a.history)
+    return max(status, gate)
+
+
+def cmd_figures(a) -> int:
+    _figures(a.dir, history_file=a.history)
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="harness", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common_run(sp):
+        sp.add_argument("--bin-dir", type=Path, default=REPO / "build/release/bin",
+                        help="where labyrinth and labyrinth-gen are (default build/release/bin)")
+        sp.add_argument("--cache-dir", type=Path, default=REPO / "results/cache/inputs",
+                        help="generated inputs (default results/cache/inputs)")
+        sp.add_argument("--runs-root", type=Path, default=REPO / "results/runs")
+        sp.add_argument("--out", type=Path, help="result directory (default: resume the newest "
+                        "unfinished one of this suite, else results/runs/<suite>-<timestamp>)")
+        sp.add_argument("--no-progress", action="store_true")
+
+    sp = sub.add_parser("run", help="run a suite (resumes an unfinished one)")
+    sp.add_argument("suite", help="a name in harness/suites/ or a path to a TOML file")
+    common_run(sp)
+    sp.add_argument("--fresh", action="store_true", help="start a new result directory")
+    sp.add_argument("--shard", help="K/N: run only the K-th of N deterministic shares")
+    sp.add_argument("--repetitions", type=int, help="override the suite's repetitions")
+    sp.add_argument("--time-limit", type=float, help="override the per-run limit (s)")
+    sp.add_argument("--no-figures", action="store_true")
+    sp.set_defaults(func=cmd_run)
+
+    sp = sub.add_parser("list", help="list the suites")
+    sp.set_defaults(func=cmd_list)
+
+    sp = sub.add_parser("show", help="print a suite's runs in execution order")
+    sp.add_argument("suite")
+    sp.add_argument("--shard")
+    sp.set_defaults(func=cmd_show)
+
+    sp = sub.add_parser("merge", help="join result directories (e.g. shards) into one")
+    sp.add_argument("out", type=Path)
+    sp.add_argument("dirs", type=Path, nargs="+")
+    sp.add_argument("--force", action="store_true", help="merge even different suites")
+    sp.add_argument("--no-figures", action="store_true")
+    sp.set_defaults(func=cmd_merge)
+
+    sp = sub.add_parser("summary", help="recompute and print a result directory's summary")
+    sp.add_argument("dir", type=Path)
+    sp.set_defaults(func=cmd_summary)
+
+    def gate_opts(sp):
+        sp.add_argument("--threshold", type=float, default=0.05,
+                        help="a regression must be slower by more than this fraction (default 0.05)")
+        sp.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+
+    sp = sub.add_parser("compare", help="compare two result directories; exit 1 on a regression")
+    sp.add_argument("base", type=Path)
+    sp.add_argument("new", type=Path)
+    gate_opts(sp)
+    sp.set_defaults(func=cmd_compare)
+
+    default_history = REPO / "results/history/nightly.jsonl"
+    sp = sub.add_parser("history", help="the nightly history: add a result directory, or check the newest")
+    sp.add_argument("action", choices=["add", "check"])
+    sp.add_argument("dir", type=Path, nargs="?")
+    sp.add_argument("--file", type=Path, default=default_history)
+    sp.add_argument("--revision", help="label (default: the records' git_revision)")
+    gate_opts(sp)
+    sp.set_defaults(func=cmd_history)
+
+    sp = sub.add_parser("nightly", help="run a suite, add it to the history, exit 1 on a regression")
+    sp.add_argument("--suite", default="nightly")
+    common_run(sp)
+    sp.add_argument("--history", type=Path, default=default_history)
+    sp.add_argument("--revision")
+    gate_opts(sp)
+    sp.set_defaults(func=cmd_nightly)
+
+    sp = sub.add_parser("figures", help="render the figures of a result directory")
+    sp.add_argument("dir", type=Path)
+    sp.add_argument("--history", type=Path)
+    sp.set_defaults(func=cmd_figures)
+
+    a = p.parse_args(argv)
+    if a.command == "history" and a.action == "add" and a.dir is None:
+        p.error("history add needs a result directory")
+    try:
+        return a.func(a)
+    except SuiteError as e:
+        print(f"harness: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Input files: STAMP-style names are generated on demand and cached.
+
+`random-x512-y512-z7-n512` is generated with `labyrinth-gen 512 512 7 512 --seed 0`
+(seed 0 reproduces STAMP's published files); a `-sN` suffix picks another seed.
+Anything else is taken as a path to an existing file.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+NAME = re.compile(r"^random-x(\d+)-y(\d+)-z(\d+)-n(\d+)(?:-s(\d+))?$")
+
+
+class InputError(RuntimeError):
+    pass
+
+
+def resolve(name: str, cache_dir: Path, bin_dir: Path) -> Path:
+    """Path of the input file for `name`, generating it into the cache if needed."""
+    m = NAME.match(name)
+    if not m:
+        p = Path(name)
+        if not p.is_file():
+            raise InputError(f"input {name!r} is neither a STAMP-style name nor a file")
+        return p
+    path = cache_dir / f"{name}.txt"
+    if path.is_file():
+        return path
+    x, y, z, n, seed = m.groups()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    cmd = [str(bin_dir / "labyrinth-gen"), x, y, z, n, "--seed", seed or "0", "-o", str(tmp)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot generate {name}: {e}") from None
+    if proc.returncode != 0 or not tmp.is_file():
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"labyrinth-gen failed for {name} (exit {proc.returncode}): "
+                         f"{proc.stderr.strip()[:500]}")
+    os.replace(tmp, path)  # never leave a half-written input where a run would read it
+    return path

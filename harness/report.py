@@ -1,0 +1,64 @@
+"""The files and the table a result directory ends with: summary.csv,
+allocator_spread.csv and the text summary printed after a suite."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+from . import stats, store
+
+
+def _csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    if rows:
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def write_summaries(result_dir: Path, records: list[dict]) -> list[dict]:
+    rows = stats.summary_rows(records)
+    store.write_atomic(result_dir / "summary.csv", _csv(rows))
+    store.write_atomic(result_dir / "allocator_spread.csv", _csv(stats.allocator_spread(records)))
+    return rows
+
+
+def table(rows: list[dict], headers: list[str]) -> str:
+    cells = [[stats.fmt(r.get(h)) for h in headers] for r in rows]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
+
+
+def failures(records: list[dict]) -> list[dict]:
+    return [r for r in records if r.get("status") != "ok"]
+
+
+def text_summary(records: list[dict], rows: list[dict] | None = None) -> str:
+    rows = rows if rows is not None else stats.summary_rows(records)
+    out = [table(rows, ["config", "runs_ok", "runs_failed", "median_s", "iqr_s", "ci95_low_s",
+                        "ci95_high_s", "speedup_vs_seq", "speedup_vs_1thread"])]
+    spread = stats.allocator_spread(records)
+    if spread:
+        out += ["", "allocator spread (slowest/fastest - 1):",
+                table(spread, ["input", "tm", "threads", "snapshot", "private", "fastest", "slowest", "spread"])]
+    failed = failures(records)
+    if failed:
+        reasons = Counter((r.get("failure") or {}).get("reason", "unknown") for r in failed)
+        out += ["", f"FAILED RUNS: {len(failed)} of {len(records)} "
+                    f"({', '.join(f'{k}: {v}' for k, v in sorted(reasons.items()))})"]
+        seen: dict[tuple, list] = {}
+        for r in failed:  # one line per configuration and reason, not per run
+            h, f = r.get("harness") or {}, r.get("failure") or {}
+            k = (h.get("config_key", "?"), f.get("reason", "?"))
+            seen.setdefault(k, []).append(" ".join(str(f.get("message", "")).split())[:160])
+        for (cfg, reason), msgs in sorted(seen.items()):
+            out.append(f"  {cfg}: {reason} x{len(msgs)}: {msgs[0]}")
+    else:
+        out += ["", f"all {len(records)} runs ok"]
+    return "\n".join(out)

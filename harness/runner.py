@@ -1,0 +1,148 @@
+"""One run = one `labyrinth` process, judged only by its exit status and its record.
+
+Whatever goes wrong (crash, timeout, missing or inconsistent record, failed
+verification, allocator mismatch) comes back as a record with status "failed"
+and a failure reason, never as a number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from .suite import Config, Run
+
+SCHEMA = "labyrinth-bench/run/1"
+# labyrinth's exit statuses (labyrinth/RECORD.md) -> failure reason when no record says more.
+EXIT_REASONS = {1: "runtime", 2: "usage", 3: "verification", 4: "allocator-mismatch"}
+
+
+def command(bin_dir: Path, cfg: Config, input_path: Path, repetition: int, json_path: Path) -> list[str]:
+    cmd = [str(bin_dir / "labyrinth"), "-i", str(input_path), "-t", str(cfg.threads),
+           "--tm", cfg.tm, "--snapshot", cfg.snapshot, "--private", cfg.private]
+    for k, v in cfg.tm_opts:
+        cmd += ["--tm-opt", f"{k}={v}"]
+    # Defaults are left to the binary, so a binary that predates an option still
+    # runs the default configuration instead of failing on an unknown flag.
+    if cfg.allocator != "glibc":
+        cmd += ["--allocator", cfg.allocator]
+    if cfg.private_memory != "malloc":
+        cmd += ["--private-memory", cfg.private_memory]
+    if cfg.page_size:
+        cmd += ["--page-size", cfg.page_size]
+    cmd += ["--repetition", str(repetition), "--json", str(json_path)]
+    return cmd
+
+
+def now_utc() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def failed_record(cfg: Config, reason: str, message: str) -> dict:
+    """A record for a run that left none of its own (the fields the figures group by)."""
+    return {
+        "schema": SCHEMA, "status": "failed",
+        "failure": {"reason": reason, "message": message},
+        "input": {"name": Path(cfg.input).stem}, "tm": {"name": cfg.tm, "config": dict(cfg.tm_opts)},
+        "mode": {"snapshot": cfg.snapshot, "private": cfg.private},
+        "allocator": {"requested": cfg.allocator},
+        "private_memory": {"source": cfg.private_memory},
+        "threads": cfg.threads, "result": None, "time": None, "timestamp": now_utc(),
+    }
+
+
+def judge(record: dict, cfg: Config, exit_status: int) -> tuple[str, str] | None:
+    """(reason, message) if a run that wrote a record must count as failed."""
+    if record.get("status") == "failed":
+        f = record.get("failure") or {}
+        return f.get("reason", EXIT_REASONS.get(exit_status, "unknown")), f.get("message", "")
+    if exit_status != 0:
+        return EXIT_REASONS.get(exit_status, "runtime"), f"status ok in the record but exit {exit_status}"
+    result = record.get("result") or {}
+    if result.get("verified") is not True:
+        return "verification", "the record does not say verified"
+    if not isinstance((record.get("time") or {}).get("elapsed_s"), (int, float)):
+        return "no-timing", "an ok record without time.elapsed_s"
+    # The binary checks its own allocator; checking again costs nothing and
+    # keeps a preload that did not take out of the numbers even if it did not.
+    alloc = record.get("allocator") or {}
+    if "/" not in cfg.allocator and alloc.get("detected") not in (None, cfg.allocator):
+        return "allocator-mismatch", f"asked for {cfg.allocator}, served by {alloc.get('detected')}"
+    if record.get("threads") not in (None, cfg.threads) or (record.get("tm") or {}).get("name") not in (None, cfg.tm):
+        return "config-mismatch", "the record describes another configuration than the one asked for"
+    return None
+
+
+def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limit_s: float) -> dict:
+    """Run once; return its record (the binary's, or one made for it) plus a `harness` object."""
+    cfg = run.config
+    json_path = work_dir / f".run-{os.getpid()}.json"
+    json_path.unlink(missing_ok=True)
+    cmd = command(bin_dir, cfg, input_path, run.repetition, json_path)
+    start = time.monotonic()
+    exit_status, stderr, reason = None, "", None
+    try:
+        # Own session: a timeout kills the whole process group, and Ctrl-C at the
+        # terminal reaches only the harness, which then stops the child itself.
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True, errors="replace", start_new_session=True)
+    except OSError as e:
+        record = failed_record(cfg, "launch", str(e))
+    else:
+        try:
+            _, stderr = proc.communicate(timeout=time_limit_s)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            reason = "timeout"
+        except BaseException:  # KeyboardInterrupt: leave no child behind, record nothing
+            _kill(proc)
+            json_path.unlink(missing_ok=True)
+            raise
+        exit_status = proc.returncode
+        record = _outcome(cfg, json_path, exit_status, stderr or "", reason, time_limit_s)
+    wall = time.monotonic() - start
+    json_path.unlink(missing_ok=True)
+    record["harness"] = {
+        "run_id": run.run_id, "config_key": cfg.key, "config": cfg.as_dict(),
+        "repetition": run.repetition, "warmup": run.warmup,
+        "exit_status": exit_status, "wall_s": round(wall, 6), "command": cmd,
+        "time_limit_s": time_limit_s,
+    }
+    return record
+
+
+def _outcome(cfg, json_path, exit_status, stderr, reason, time_limit_s) -> dict:
+    tail = stderr.strip()[-800:]
+    if reason == "timeout":
+        return failed_record(cfg, "timeout", f"killed after the {time_limit_s:g} s time limit")
+    record = None
+    if json_path.exists():
+        try:
+            lines = [l for l in json_path.read_text().splitlines() if l.strip()]
+            record = json.loads(lines[-1]) if lines else None
+        except (json.JSONDecodeError, OSError):
+            record = None
+    if exit_status < 0:
+        sig = signal.Signals(-exit_status).name if -exit_status in signal.Signals._value2member_map_ else str(-exit_status)
+        return failed_record(cfg, "crash", f"killed by {sig}; stderr: {tail}")
+    if not isinstance(record, dict):
+        why = EXIT_REASONS.get(exit_status, "crash") if exit_status else "no-record"
+        return failed_record(cfg, why, f"exit {exit_status} without a readable record; stderr: {tail}")
+    verdict = judge(record, cfg, exit_status)
+    if verdict:
+        record["status"] = "failed"
+        record["failure"] = {"reason": verdict[0], "message": verdict[1] or tail}
+        record["time"] = None  # a failed run carries no timing, whatever it measured
+    return record
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()

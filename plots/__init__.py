@@ -1,0 +1,29 @@
+"""Figures from result files only (runs.jsonl, machine.json, manifest.json, history).
+
+    /usr/bin/python3 -m plots RESULT_DIR [--out DIR] [--history FILE]
+
+Which figures a directory gets follows from its records: runtimes when several
+thread counts or runtimes were measured, allocators when several allocators
+were, early release when several snapshot / private-memory shapes were.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, never a display
+
+from . import allocators, common, early_release, history, runtimes  # noqa: E402
+
+
+def render_dir(result_dir: Path, out_dir: Path | None = None, history_file: Path | None = None) -> list[Path]:
+    result_dir = Path(result_dir)
+    out_dir = Path(out_dir) if out_dir else result_dir / "figures"
+    data = common.load(result_dir)
+    paths: list[Path] = []
+    for module in (runtimes, allocators, early_release):
+        paths += module.render(data, out_dir)
+    if history_file and Path(history_file).exists():
+        paths += history.render(Path(history_file), out_dir, data)
+    return paths
