@@ -45,11 +45,9 @@ def load(path: Path) -> list[dict]:
 
 
 def revisions(entries: list[dict]) -> list[str]:
-    """Revisions in the order they were first measured (timestamp, then file order)."""
-    first: dict[str, str] = {}
-    for e in entries:
-        first.setdefault(e["revision"], e.get("timestamp") or "")
-    return sorted(first, key=lambda r: first[r])
+    """Revisions in the order they were added to the history (nightly runs append
+    in time order; file order does not depend on clocks agreeing between machines)."""
+    return list(dict.fromkeys(e["revision"] for e in entries))
 
 
 def by_revision(entries: list[dict], revision: str) -> dict[str, Entry]:

@@ -38,7 +38,12 @@ def choose_dir(suite: Suite, runs_root: Path, shard, out: Path | None, fresh: bo
             if (m and not m.get("complete") and m.get("fingerprint") == suite.fingerprint
                     and m.get("shard") == (list(shard) if shard else None)):
                 return d
-    return runs_root / f"{suite.name}-{_stamp()}{shard_tag}"
+    new = runs_root / f"{suite.name}-{_stamp()}{shard_tag}"
+    n = 1
+    while new.exists():  # two suites started within one second: never share a directory
+        n += 1
+        new = runs_root / f"{suite.name}-{_stamp()}{shard_tag}-{n}"
+    return new
 
 
 def run_suite(suite: Suite, result_dir: Path, bin_dir: Path, cache_dir: Path, shard=None,

@@ -149,7 +149,7 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 def find_suite(name_or_path: str) -> Path:
     p = Path(name_or_path)
-    if p.suffix == ".toml" or p.exists():
+    if p.suffix == ".toml" or p.is_file():
         return p
     p = SUITES_DIR / f"{name_or_path}.toml"
     if not p.exists():

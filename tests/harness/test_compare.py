@@ -1,0 +1,93 @@
+"""compare and the nightly history on synthetic records."""
+import numpy as np
+
+from helpers import TempDirTest
+from harness import compare, history, store
+from harness.__main__ import main
+from synthetic import record, runs
+
+
+def noisy(median, n, seed, spread=0.02):
+    rng = np.random.default_rng(seed)
+    return list(median * (1 + spread * rng.standard_normal(n)))
+
+
+class CompareTest(TempDirTest):
+    def verdicts(self, base, new, **kw):
+        return {r["config"].split("/")[1]: r["verdict"] for r in compare.compare_records(base, new, **kw)}
+
+    def test_no_change_is_not_a_regression(self):
+        v = self.verdicts(runs(noisy(1.0, 7, 1)), runs(noisy(1.0, 7, 2)))
+        self.assertEqual(v, {"stm": compare.SAME})
+
+    def test_significant_slowdown_is_a_regression(self):
+        v = self.verdicts(runs(noisy(1.0, 7, 1)), runs(noisy(1.2, 7, 2)))
+        self.assertEqual(v, {"stm": compare.REGRESSION})
+
+    def test_speedup_is_an_improvement(self):
+        v = self.verdicts(runs(noisy(1.0, 7, 1)), runs(noisy(0.8, 7, 2)))
+        self.assertEqual(v, {"stm": compare.IMPROVEMENT})
+
+    def test_slowdown_below_threshold_does_not_gate(self):
+        v = self.verdicts(runs(noisy(1.0, 7, 1, 0.001)), runs(noisy(1.03, 7, 2, 0.001)), threshold=0.05)
+        self.assertEqual(v, {"stm": compare.SAME})
+
+    def test_three_runs_cannot_be_significant(self):
+        v = self.verdicts(runs([1.0, 1.01, 0.99]), runs([2.0, 2.01, 1.99]))
+        self.assertEqual(v, {"stm": compare.SAME})  # p = 0.1 at best for 3 vs 3
+
+    def test_new_failure_gates(self):
+        base = runs([1.0, 1.1, 1.0])
+        new = [record(status="failed", reason="verification") for _ in range(3)]
+        self.assertEqual(self.verdicts(base, new), {"stm": compare.NEW_FAILURE})
+
+    def test_configurations_on_one_side(self):
+        v = self.verdicts(runs([1.0, 1.0], tm="seq"), runs([1.0, 1.0], tm="lock"))
+        self.assertEqual(v, {"seq": compare.ONLY_BASE, "lock": compare.ONLY_NEW})
+
+    def test_cli_exit_status_and_table(self):
+        a, b, c = self.tmp / "a", self.tmp / "b", self.tmp / "c"
+        for d, recs in ((a, runs(noisy(1.0, 7, 1))), (b, runs(noisy(1.0, 7, 2))), (c, runs(noisy(1.3, 7, 3)))):
+            for r in recs:
+                store.RunLog(d / "runs.jsonl").append(r)
+        self.assertEqual(self.harness_cli("compare", a, b).returncode, 0)
+        r = self.harness_cli("compare", a, c)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("REGRESSION", r.stdout)
+        self.assertRegex(r.stdout, r"\+[23]\d\.\d%")  # about +30% (the change column)
+
+
+class HistoryTest(TempDirTest):
+    def test_accumulates_and_checks_the_latest_revision(self):
+        path = self.tmp / "history.jsonl"
+        for rev, med, seed in (("r1", 1.0, 1), ("r2", 1.0, 2), ("r3", 1.3, 3)):
+            history.append(path, history.entries_from_records(runs(noisy(med, 7, seed), revision=rev), "nightly"))
+            if rev == "r1":
+                self.assertIsNone(history.check_latest(history.load(path)))
+        entries = history.load(path)
+        self.assertEqual(history.revisions(entries), ["r1", "r2", "r3"])
+        rows = history.check_latest(entries)
+        self.assertEqual([r["verdict"] for r in rows], [compare.REGRESSION])
+        marks = history.regressions_per_revision(entries)
+        self.assertEqual({k: len(v) for k, v in marks.items()}, {"r2": 0, "r3": 1})
+
+    def test_cli_add_and_check(self):
+        path = self.tmp / "h.jsonl"
+        for rev, med, seed in (("r1", 1.0, 1), ("r2", 1.0, 2)):
+            d = self.tmp / rev
+            for r in runs(noisy(med, 7, seed), revision=rev):
+                store.RunLog(d / "runs.jsonl").append(r)
+            self.assertEqual(main(["history", "add", str(d), "--file", str(path)]), 0)
+        self.assertEqual(main(["history", "check", "--file", str(path)]), 0)
+        d = self.tmp / "r3"
+        for r in runs(noisy(1.5, 7, 3), revision="r3"):
+            store.RunLog(d / "runs.jsonl").append(r)
+        main(["history", "add", str(d), "--file", str(path)])
+        self.assertEqual(main(["history", "check", "--file", str(path)]), 1)
+
+    def test_a_revision_added_twice_counts_once(self):
+        path = self.tmp / "h.jsonl"
+        history.append(path, history.entries_from_records(runs([1.0, 1.0], revision="r1"), "s"))
+        history.append(path, history.entries_from_records(runs([2.0, 2.0], revision="r1"), "s"))
+        (e,) = history.load(path)
+        self.assertEqual(e["samples"], [2.0, 2.0])

@@ -1,0 +1,87 @@
+"""Statistics on synthetic records with known answers."""
+import math
+import unittest
+
+import numpy as np
+from scipy import stats as sps
+
+import helpers  # noqa: F401  (puts the repository on sys.path)
+from harness import stats
+from synthetic import record, runs
+
+
+class DescribeTest(unittest.TestCase):
+    def test_known_values(self):
+        d = stats.describe([3.0, 1.0, 2.0, 5.0, 4.0])
+        self.assertEqual((d["n"], d["median"], d["min"], d["max"]), (5, 3.0, 1.0, 5.0))
+        self.assertEqual((d["q1"], d["q3"], d["iqr"]), (2.0, 4.0, 2.0))
+        # t interval by hand: mean 3, s = sqrt(2.5), t(0.975, 4) = 2.776...
+        half = sps.t.ppf(0.975, 4) * math.sqrt(2.5) / math.sqrt(5)
+        self.assertAlmostEqual(d["ci95_low"], 3 - half)
+        self.assertAlmostEqual(d["ci95_high"], 3 + half)
+
+    def test_small_and_constant_samples(self):
+        self.assertEqual(stats.describe([]), {"n": 0})
+        d = stats.describe([2.0])
+        self.assertIsNone(d["ci95_low"])
+        d = stats.describe([2.0, 2.0, 2.0])
+        self.assertEqual((d["ci95_low"], d["ci95_high"]), (2.0, 2.0))
+
+
+class SummaryTest(unittest.TestCase):
+    def setUp(self):
+        self.records = (runs([2.0, 2.2, 1.8], tm="seq")
+                        + runs([2.4, 2.5, 2.6], tm="stm", threads=1)
+                        + runs([1.2, 1.3, 1.25], tm="stm", threads=2)
+                        + runs([9.0], tm="stm", threads=2, warmup=True)          # dropped
+                        + [record(tm="stm", threads=2, status="failed", reason="timeout")])
+        self.rows = {(r["tm"], r["threads"]): r for r in stats.summary_rows(self.records)}
+
+    def test_warmups_dropped_failures_counted(self):
+        r = self.rows[("stm", 2)]
+        self.assertEqual((r["runs_ok"], r["runs_failed"], r["failure_reasons"]), (3, 1, "timeout"))
+        self.assertEqual(r["median_s"], 1.25)
+        self.assertEqual(r["max_s"], 1.3)
+
+    def test_speedups(self):
+        self.assertAlmostEqual(self.rows[("stm", 2)]["speedup_vs_seq"], 2.0 / 1.25)
+        self.assertAlmostEqual(self.rows[("stm", 2)]["speedup_vs_1thread"], 2.5 / 1.25)
+        self.assertAlmostEqual(self.rows[("stm", 1)]["speedup_vs_seq"], 2.0 / 2.5)
+        self.assertEqual(self.rows[("seq", 1)]["speedup_vs_seq"], 1.0)
+
+    def test_seq_baseline_prefers_same_allocator(self):
+        recs = self.records + runs([4.0], tm="seq", allocator="jemalloc") + runs([1.0], tm="stm", allocator="jemalloc")
+        rows = {(r["tm"], r["allocator"]): r for r in stats.summary_rows(recs) if r["threads"] == 1}
+        self.assertAlmostEqual(rows[("stm", "jemalloc")]["speedup_vs_seq"], 4.0)
+
+    def test_tm_stats_medians(self):
+        recs = runs([1, 1, 1], tm="stm", threads=2) + [record(tm="stm", threads=2, aborts=a, read_set=r)
+                                                      for a, r in ((4, 100.0), (6, 300.0))]
+        (row,) = stats.summary_rows(recs)
+        self.assertEqual(row["aborts_median"], 0.0)  # 0,0,0,4,6
+        self.assertEqual(row["read_set_mean_median"], 10.0)
+
+
+class AllocatorSpreadTest(unittest.TestCase):
+    def test_slowest_over_fastest(self):
+        recs = (runs([1.0, 1.0, 1.1], allocator="glibc") + runs([1.5, 1.5], allocator="jemalloc")
+                + runs([0.8, 0.8], allocator="mimalloc") + runs([3.0], allocator="only", threads=2))
+        (row,) = stats.allocator_spread(recs)
+        self.assertEqual((row["fastest"], row["slowest"], row["allocators"]), ("mimalloc", "jemalloc", 3))
+        self.assertAlmostEqual(row["spread"], 1.5 / 0.8 - 1)
+
+    def test_failed_allocators_do_not_count(self):
+        recs = runs([1.0], allocator="glibc") + [record(allocator="tcmalloc", status="failed")]
+        self.assertEqual(stats.allocator_spread(recs), [])
+
+
+class ConfigOfTest(unittest.TestCase):
+    def test_from_a_bare_binary_record(self):
+        rec = {"input": {"name": "x"}, "tm": {"name": "lock"}, "threads": 2,
+               "mode": {"snapshot": "tracked", "private": "direct"}, "allocator": {"requested": "jemalloc"}}
+        c = stats.config_of(rec)
+        self.assertEqual((c.input, c.tm, c.threads, c.snapshot, c.allocator), ("x", "lock", 2, "tracked", "jemalloc"))
+
+
+if __name__ == "__main__":
+    unittest.main()

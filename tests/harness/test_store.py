@@ -1,0 +1,46 @@
+"""Result files survive a kill: torn last lines, atomic whole-file writes."""
+import json
+
+from helpers import TempDirTest
+from harness import store
+
+
+class RunLogTest(TempDirTest):
+    def test_torn_last_line_is_ignored_then_replaced(self):
+        path = self.tmp / "runs.jsonl"
+        log = store.RunLog(path)
+        log.append({"n": 1})
+        log.append({"n": 2})
+        with open(path, "a") as f:
+            f.write('{"n": 3, "half')  # a kill in mid-write
+        self.assertEqual([r["n"] for r in store.read_records(path)], [1, 2])
+        store.RunLog(path).append({"n": 4})  # the next session starts from a clean end
+        self.assertEqual([r["n"] for r in store.read_records(path)], [1, 2, 4])
+        self.assertTrue(path.read_text().endswith("\n"))
+
+    def test_damaged_middle_line_is_skipped(self):
+        path = self.tmp / "runs.jsonl"
+        path.write_text('{"n": 1}\nnot json\n{"n": 2}\n')
+        self.assertEqual([r["n"] for r in store.read_records(path)], [1, 2])
+
+    def test_read_from_a_directory_or_nothing(self):
+        store.RunLog(self.tmp / "runs.jsonl").append({"n": 1})
+        self.assertEqual(store.read_records(self.tmp), [{"n": 1}])
+        self.assertEqual(store.read_records(self.tmp / "missing"), [])
+
+
+class AtomicWriteTest(TempDirTest):
+    def test_replaces_whole_and_leaves_no_temporary(self):
+        path = self.tmp / "sub" / "summary.json"
+        store.write_json(path, {"a": 1})
+        store.write_json(path, {"a": 2})
+        self.assertEqual(json.loads(path.read_text()), {"a": 2})
+        self.assertEqual([p.name for p in path.parent.iterdir()], ["summary.json"])
+
+    def test_failure_keeps_the_old_file(self):
+        path = self.tmp / "x.json"
+        store.write_json(path, {"a": 1})
+        with self.assertRaises(TypeError):
+            store.write_json(path, {"a": object()})  # not serialisable: nothing is replaced
+        self.assertEqual(json.loads(path.read_text()), {"a": 1})
+        self.assertEqual(len(list(self.tmp.iterdir())), 1)
