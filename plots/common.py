@@ -13,6 +13,8 @@ from harness import stats, store
 
 # Reproducible SVGs: the same records give the same file (committed references diff cleanly).
 plt.rcParams["svg.hashsalt"] = "labyrinth-bench"
+# SVG text as text, not outlines: captions stay searchable (and testable).
+plt.rcParams["svg.fonttype"] = "none"
 
 
 @dataclass

@@ -1,10 +1,18 @@
 """compare and the nightly history on synthetic records."""
+import contextlib
+import io
+
 import numpy as np
 
 from helpers import TempDirTest
 from harness import compare, history, store
 from harness.__main__ import main
 from synthetic import record, runs
+
+
+def quiet_main(argv):
+    with contextlib.redirect_stdout(io.StringIO()):
+        return main(argv)
 
 
 def noisy(median, n, seed, spread=0.02):
@@ -77,13 +85,13 @@ class HistoryTest(TempDirTest):
             d = self.tmp / rev
             for r in runs(noisy(med, 7, seed), revision=rev):
                 store.RunLog(d / "runs.jsonl").append(r)
-            self.assertEqual(main(["history", "add", str(d), "--file", str(path)]), 0)
-        self.assertEqual(main(["history", "check", "--file", str(path)]), 0)
+            self.assertEqual(quiet_main(["history", "add", str(d), "--file", str(path)]), 0)
+        self.assertEqual(quiet_main(["history", "check", "--file", str(path)]), 0)
         d = self.tmp / "r3"
         for r in runs(noisy(1.5, 7, 3), revision="r3"):
             store.RunLog(d / "runs.jsonl").append(r)
-        main(["history", "add", str(d), "--file", str(path)])
-        self.assertEqual(main(["history", "check", "--file", str(path)]), 1)
+        quiet_main(["history", "add", str(d), "--file", str(path)])
+        self.assertEqual(quiet_main(["history", "check", "--file", str(path)]), 1)
 
     def test_a_revision_added_twice_counts_once(self):
         path = self.tmp / "h.jsonl"
