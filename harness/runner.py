@@ -130,7 +130,7 @@ def _outcome(cfg, json_path, exit_status, stderr, reason, time_limit_s) -> dict:
         sig = signal.Signals(-exit_status).name if -exit_status in signal.Signals._value2member_map_ else str(-exit_status)
         return failed_record(cfg, "crash", f"killed by {sig}; stderr: {tail}")
     if not isinstance(record, dict):
-        why = EXIT_REASONS.get(exit_status, "crash") if exit_status else "no-record"
+        why = EXIT_REASONS.get(exit_status, "no-record")
         return failed_record(cfg, why, f"exit {exit_status} without a readable record; stderr: {tail}")
     verdict = judge(record, cfg, exit_status)
     if verdict:
