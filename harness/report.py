@@ -53,12 +53,14 @@ def text_summary(records: list[dict], rows: list[dict] | None = None) -> str:
         out += ["", f"FAILED RUNS: {len(failed)} of {len(records)} "
                     f"({', '.join(f'{k}: {v}' for k, v in sorted(reasons.items()))})"]
         seen: dict[tuple, list] = {}
-        for r in failed:  # one line per configuration and reason, not per run
+        for r in failed:  # one line per reason and message, not per run
             h, f = r.get("harness") or {}, r.get("failure") or {}
-            k = (h.get("config_key", "?"), f.get("reason", "?"))
-            seen.setdefault(k, []).append(" ".join(str(f.get("message", "")).split())[:160])
-        for (cfg, reason), msgs in sorted(seen.items()):
-            out.append(f"  {cfg}: {reason} x{len(msgs)}: {msgs[0]}")
+            msg = " ".join(str(f.get("message", "")).split())[:200]
+            seen.setdefault((f.get("reason", "?"), msg), []).append(h.get("config_key", "?"))
+        for (reason, msg), keys in sorted(seen.items()):
+            configs = sorted(set(keys))
+            where = configs[0] if len(configs) == 1 else f"{len(configs)} configurations, e.g. {configs[0]}"
+            out.append(f"  {reason} x{len(keys)} runs ({where}): {msg}")
     else:
         out += ["", f"all {len(records)} runs ok"]
     return "\n".join(out)
