@@ -25,9 +25,11 @@
 // let it pass (no catch (...) around tx calls).
 //
 // Private memory: a caller may say "this memory is mine alone, leave it out
-// of conflict detection" with a PrivatePredicate.  Runtimes that detect
-// conflicts (the STM) then read and write such addresses in place, log them
-// nowhere and never validate them; the others ignore the predicate.
+// of conflict detection" with a PrivatePredicate.  Every runtime then reads
+// and writes such addresses in place and logs them nowhere: the STM never
+// validates them, and no runtime rolls them back when an attempt aborts (the
+// caller re-initialises its private memory at the start of each attempt, as
+// Labyrinth's router does with its grid copy).
 #pragma once
 #include <cstddef>
 #include <cstdint>
