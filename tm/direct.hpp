@@ -14,7 +14,7 @@
 
 #include "tm/tm.hpp"
 
-namespace tm {
+namespace lbtm {
 
 // A lock that is no lock: for `seq`, which runs one thread only.
 struct NoLock {
@@ -145,4 +145,4 @@ struct LockRuntime : DirectRuntime<std::mutex> {
   LockRuntime(Options o, int max_threads) : DirectRuntime(kName, std::move(o), max_threads, false) {}
 };
 
-}  // namespace tm
+}  // namespace lbtm
