@@ -4,7 +4,7 @@ import io
 
 import numpy as np
 
-from helpers import TempDirTest
+from helpers import FAKE_BIN, TempDirTest
 from harness import compare, history, store
 from harness.__main__ import main
 from synthetic import record, runs
@@ -99,3 +99,30 @@ class HistoryTest(TempDirTest):
         history.append(path, history.entries_from_records(runs([2.0, 2.0], revision="r1"), "s"))
         (e,) = history.load(path)
         self.assertEqual(e["samples"], [2.0, 2.0])
+
+
+class NightlyTest(TempDirTest):
+    """The CI job end to end on the fake binary: a slower revision fails the gate."""
+
+    def nightly(self, revision, factor):
+        suite = self.tmp / "n.toml"
+        suite.write_text('[suite]\nname = "n"\nrepetitions = 6\nwarmup = 1\n'
+                         '[[matrix]]\ninputs = ["random-x8-y8-z3-n4"]\ntm = ["seq", "stm"]\n')
+        return self.harness_cli("nightly", "--suite", suite, "--bin-dir", FAKE_BIN, "--runs-root",
+                                self.tmp / "runs", "--cache-dir", self.tmp / "cache", "--history",
+                                self.tmp / "history.jsonl", "--no-progress",
+                                env={"FAKE_LB_REVISION": revision, "FAKE_LB_FACTOR": str(factor),
+                                     "FAKE_LB_SEED": revision})
+
+    def test_gate(self):
+        r = self.nightly("r1", 1.0)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.nightly("r2", 1.0)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.nightly("r3", 1.25)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("REGRESSION", r.stdout)
+        self.assertEqual(history.revisions(history.load(self.tmp / "history.jsonl")), ["r1", "r2", "r3"])
+        self.assertEqual(len(list((self.tmp / "runs").iterdir())), 3)  # a complete run is never resumed
+        figs = sorted((self.tmp / "runs").iterdir())[-1] / "figures"
+        self.assertTrue((figs / "history.svg").is_file())
