@@ -7,7 +7,7 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from . import stats, store
+from . import headline, stats, store
 
 
 def _csv(rows: list[dict]) -> str:
@@ -20,8 +20,11 @@ def _csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def write_summaries(result_dir: Path, records: list[dict]) -> list[dict]:
+def write_summaries(result_dir: Path, records: list[dict], suite: str | None = None) -> list[dict]:
     rows = stats.summary_rows(records)
+    suite = suite or next((r["harness"].get("suite") for r in records
+                           if (r.get("harness") or {}).get("suite")), result_dir.name)
+    store.write_atomic(result_dir / "headline.md", headline.headline(records, suite))
     store.write_atomic(result_dir / "summary.csv", _csv(rows))
     store.write_atomic(result_dir / "allocator_spread.csv", _csv(stats.allocator_spread(records)))
     return rows

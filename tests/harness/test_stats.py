@@ -85,3 +85,22 @@ class ConfigOfTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class HeadlineTest(unittest.TestCase):
+    def test_numbers_come_from_the_records(self):
+        from harness.headline import headline
+        recs = (runs([2.0, 2.0, 2.0], tm="seq") + runs([1.0, 1.0, 1.0], tm="stm", threads=2)
+                + [record(tm="stm", threads=2, snapshot="tracked", elapsed=3.0, read_set=400.0, aborts=9)] * 3
+                + [record(tm="stm", threads=2, snapshot="released", elapsed=1.5, read_set=40.0, aborts=3)] * 3
+                + runs([2.2, 2.2], tm="seq", allocator="jemalloc"))
+        text = headline(recs, "syn")
+        self.assertIn("| in | stm | 2 | 2.000 | 1.000 | 2.00x (2.00-2.00) |", text)
+        self.assertIn("| in | stm | 2 | direct | 0.50x (0.50-0.50) | 400 -> 40 | 9 -> 3 |", text)
+        self.assertIn("| in | seq | 1 | glibc | jemalloc | 10.0% |", text)
+
+    def test_says_what_was_not_measured(self):
+        from harness.headline import headline
+        text = headline(runs([1.0], tm="seq"), "syn")
+        self.assertIn("Not measured: fewer than two allocators", text)
+        self.assertIn("Not measured: no runtime ran both", text)

@@ -1,5 +1,6 @@
 """Result files survive a kill: torn last lines, atomic whole-file writes."""
 import json
+import os
 
 from helpers import TempDirTest
 from harness import store
@@ -44,3 +45,13 @@ class AtomicWriteTest(TempDirTest):
             store.write_json(path, {"a": object()})  # not serialisable: nothing is replaced
         self.assertEqual(json.loads(path.read_text()), {"a": 1})
         self.assertEqual(len(list(self.tmp.iterdir())), 1)
+
+
+class ModeTest(TempDirTest):
+    def test_files_are_readable_by_others_as_the_umask_allows(self):
+        old = os.umask(0o022)
+        try:
+            store.write_atomic(self.tmp / "f.csv", "x\n")
+        finally:
+            os.umask(old)
+        self.assertEqual((self.tmp / "f.csv").stat().st_mode & 0o777, 0o644)
