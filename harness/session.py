@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from .suite import Suite
 
 REPO = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_FAILED_RUNS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _stamp() -> str:
@@ -82,7 +87,10 @@ def run_suite(suite: Suite, result_dir: Path, bin_dir: Path, cache_dir: Path, sh
 
     interrupted = False
     bar = tqdm(total=len(plan), initial=len(plan) - len(todo), desc=suite.name, unit="run",
-               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+               disable=not progress, file=sys.stderr, dynamic_ncols=True,
+               mininterval=0.1 if sys.stderr.isatty() else 10)  # a CI log gets a line per 10 s
+    # A CI job cancelled with SIGTERM stops as cleanly as Ctrl-C does.
+    old_term = signal.signal(signal.SIGTERM, _raise_interrupt)
     n_failed = 0
     try:
         for run in todo:
@@ -103,6 +111,7 @@ def run_suite(suite: Suite, result_dir: Path, bin_dir: Path, cache_dir: Path, sh
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        signal.signal(signal.SIGTERM, old_term)
         bar.close()
 
     records = store.read_records(result_dir)

@@ -42,10 +42,12 @@ def render(data, out_dir):
                 ax.set_xlabel("threads")
                 ax.set_ylabel(ylabel)
                 ax.set_ylim(bottom=0)
-                if ax.get_legend_handles_labels()[0]:
-                    ax.legend(fontsize=7, title="snapshot/private", title_fontsize=7)
+            handles, labels = axes[0].get_legend_handles_labels()
+            if handles:  # one legend for the three panels, outside them
+                fig.legend(handles, labels, loc="center right", fontsize=7, title="snapshot/private",
+                           title_fontsize=7)
             fig.suptitle(f"early release and private accesses: {tm}")
-            fig.subplots_adjust(bottom=0.18, wspace=0.3)
+            fig.subplots_adjust(bottom=0.18, wspace=0.3, right=0.86)
             caption(fig, data, inp)
             paths += save(fig, out_dir, f"early-release-{safe(tm)}-{safe(inp)}")
     return paths

@@ -78,6 +78,12 @@ class RunSuiteTest(TempDirTest):
 
 class InterruptTest(TempDirTest):
     def test_ctrl_c_stops_cleanly_and_the_rerun_completes(self):
+        self.interrupt_and_resume(signal.SIGINT)
+
+    def test_sigterm_stops_cleanly_too(self):
+        self.interrupt_and_resume(signal.SIGTERM)
+
+    def interrupt_and_resume(self, sig):
         suite = self.tmp / "slow.toml"
         suite.write_text('[suite]\nname = "slow"\nrepetitions = 6\nwarmup = 0\n'
                          '[[matrix]]\ninputs = ["random-x8-y8-z3-n4"]\ntm = "slow"\nthreads = [1, 2]\n')
@@ -88,7 +94,7 @@ class InterruptTest(TempDirTest):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not any((self.tmp / "runs").glob("*/runs.jsonl")):
             time.sleep(0.05)  # interrupt once the first 0.3 s run is recorded, mid-suite
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=20)
         self.assertEqual(proc.returncode, 130, err)
         self.assertIn("resume", out)
