@@ -2,7 +2,7 @@
 import shutil
 import tomllib
 
-from helpers import FAKE_BIN, TempDirTest
+from helpers import TempDirTest
 from harness import history, store
 from harness.suite import parse_suite
 import plots

@@ -2,7 +2,6 @@
 import math
 import unittest
 
-import numpy as np
 from scipy import stats as sps
 
 import helpers  # noqa: F401  (puts the repository on sys.path)
