@@ -38,6 +38,9 @@ def resolve(name: str, cache_dir: Path, bin_dir: Path) -> Path:
     except (OSError, subprocess.TimeoutExpired) as e:
         tmp.unlink(missing_ok=True)
         raise InputError(f"cannot generate {name}: {e}") from None
+    except BaseException:  # Ctrl-C: leave no half-written file behind
+        tmp.unlink(missing_ok=True)
+        raise
     if proc.returncode != 0 or not tmp.is_file():
         tmp.unlink(missing_ok=True)
         raise InputError(f"labyrinth-gen failed for {name} (exit {proc.returncode}): "

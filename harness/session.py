@@ -78,13 +78,6 @@ def run_suite(suite: Suite, result_dir: Path, bin_dir: Path, cache_dir: Path, sh
     if done:
         log(f"harness: resuming {result_dir}: {len(plan) - len(todo)} of {len(plan)} runs already recorded")
 
-    input_paths, input_errors = {}, {}
-    for name in sorted({r.config.input for r in todo}):
-        try:
-            input_paths[name] = inputs.resolve(name, cache_dir, bin_dir)
-        except inputs.InputError as e:
-            input_errors[name] = str(e)
-
     interrupted = False
     bar = tqdm(total=len(plan), initial=len(plan) - len(todo), desc=suite.name, unit="run",
                disable=not progress, file=sys.stderr, dynamic_ncols=True,
@@ -92,7 +85,14 @@ def run_suite(suite: Suite, result_dir: Path, bin_dir: Path, cache_dir: Path, sh
     # A CI job cancelled with SIGTERM stops as cleanly as Ctrl-C does.
     old_term = signal.signal(signal.SIGTERM, _raise_interrupt)
     n_failed = 0
+    input_paths, input_errors = {}, {}
     try:
+        # Inputs first (a large one takes a while to generate; Ctrl-C here is clean too).
+        for name in sorted({r.config.input for r in todo}):
+            try:
+                input_paths[name] = inputs.resolve(name, cache_dir, bin_dir)
+            except inputs.InputError as e:
+                input_errors[name] = str(e)
         for run in todo:
             bar.set_postfix_str(f"{run.config.tm} t{run.config.threads} failed={n_failed}", refresh=False)
             if run.config.input in input_errors:
