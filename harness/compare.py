@@ -12,8 +12,9 @@ from scipy.stats import mannwhitneyu
 
 from . import stats
 
-REGRESSION, IMPROVEMENT, SAME, NEW_FAILURE, FEW, ONLY_BASE, ONLY_NEW = (
-    "REGRESSION", "improvement", "same", "FAILING", "too few runs", "only in base", "only in new")
+REGRESSION, IMPROVEMENT, SAME, NEW_FAILURE, FEW, ONLY_BASE, ONLY_NEW, BOTH_FAIL = (
+    "REGRESSION", "improvement", "same", "FAILING", "too few runs", "only in base", "only in new",
+    "failed in both")
 GATING = {REGRESSION, NEW_FAILURE}
 
 
@@ -23,6 +24,9 @@ def compare_samples(base: list[float], new: list[float], base_failed: int, new_f
            "median_new_s": stats._median(new), "change": None, "p_value": None}
     if new_failed and not new and base:
         row["verdict"] = NEW_FAILURE
+        return row
+    if not base and not new:
+        row["verdict"] = BOTH_FAIL  # nothing measured on either side (e.g. a runtime not built yet)
         return row
     if len(base) < 2 or len(new) < 2:
         row["verdict"] = FEW

@@ -49,6 +49,10 @@ class CompareTest(TempDirTest):
         new = [record(status="failed", reason="verification") for _ in range(3)]
         self.assertEqual(self.verdicts(base, new), {"stm": compare.NEW_FAILURE})
 
+    def test_failing_on_both_sides_does_not_gate(self):
+        fail = [record(status="failed", reason="usage") for _ in range(3)]
+        self.assertEqual(self.verdicts(fail, fail), {"stm": compare.BOTH_FAIL})
+
     def test_configurations_on_one_side(self):
         v = self.verdicts(runs([1.0, 1.0], tm="seq"), runs([1.0, 1.0], tm="lock"))
         self.assertEqual(v, {"seq": compare.ONLY_BASE, "lock": compare.ONLY_NEW})
