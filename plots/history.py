@@ -46,7 +46,7 @@ def render(history_file, out_dir, data):
     ax.set_ylim(bottom=0)
     ax.set_title(f"nightly history ({history_file.name}): median and IQR per revision")
     ax.legend(fontsize=6)
-    fig.subplots_adjust(bottom=0.3)
+    fig.subplots_adjust(bottom=0.22)
     inputs = sorted({e["config"].split("/")[0] for e in entries})
     caption(fig, data, ", ".join(inputs), revision=f"{revs[0]} .. {revs[-1]}" if len(revs) > 1 else revs[0])
     return save(fig, out_dir, "history")
