@@ -69,8 +69,10 @@ def judge(record: dict, cfg: Config, exit_status: int) -> tuple[str, str] | None
         return "no-timing", "an ok record without time.elapsed_s"
     # The binary checks its own allocator; checking again costs nothing and
     # keeps a preload that did not take out of the numbers even if it did not.
+    # (A sanitizer build owns malloc itself: asking for glibc, "asan"/"tsan" is right.)
     alloc = record.get("allocator") or {}
-    if "/" not in cfg.allocator and alloc.get("detected") not in (None, cfg.allocator):
+    allowed = {None, cfg.allocator} | ({"asan", "tsan"} if cfg.allocator == "glibc" else set())
+    if "/" not in cfg.allocator and alloc.get("detected") not in allowed:
         return "allocator-mismatch", f"asked for {cfg.allocator}, served by {alloc.get('detected')}"
     if record.get("threads") not in (None, cfg.threads) or (record.get("tm") or {}).get("name") not in (None, cfg.tm):
         return "config-mismatch", "the record describes another configuration than the one asked for"

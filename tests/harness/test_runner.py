@@ -75,6 +75,14 @@ class RunnerTest(TempDirTest):
         self.assertIsNone(runner.judge(rec, cfg("stm", 2), 0))
         self.assertEqual(runner.judge(rec, cfg("stm", 2), 1)[0], "runtime")
 
+    def test_judge_double_checks_the_allocator(self):
+        rec = {"status": "ok", "result": {"verified": True}, "time": {"elapsed_s": 1.0},
+               "allocator": {"detected": "glibc"}}
+        self.assertEqual(runner.judge(rec, cfg(allocator="jemalloc"), 0)[0], "allocator-mismatch")
+        self.assertIsNone(runner.judge(rec, cfg(allocator="/opt/lib/libfoo.so"), 0))  # the binary checks paths
+        rec["allocator"]["detected"] = "asan"
+        self.assertIsNone(runner.judge(rec, cfg(), 0))  # a sanitizer build's own malloc stands for glibc
+
     def test_command_leaves_defaults_to_the_binary(self):
         cmd = runner.command(FAKE_BIN, cfg("stm", 2), self.tmp / "in.txt", 3, self.tmp / "o.json")
         self.assertNotIn("--allocator", cmd)
