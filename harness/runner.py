@@ -90,7 +90,8 @@ def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limi
     try:
         # Own session: a timeout kills the whole process group, and Ctrl-C at the
         # terminal reaches only the harness, which then stops the child itself.
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env = dict(os.environ, **dict(cfg.env)) if cfg.env else None
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                                 text=True, errors="replace", start_new_session=True)
     except OSError as e:
         record = failed_record(cfg, "launch", str(e))
@@ -111,7 +112,7 @@ def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limi
     record["harness"] = {
         "run_id": run.run_id, "config_key": cfg.key, "config": cfg.as_dict(),
         "repetition": run.repetition, "warmup": run.warmup,
-        "exit_status": exit_status, "wall_s": round(wall, 6), "command": cmd,
+        "exit_status": exit_status, "wall_s": round(wall, 6), "command": cmd, "env": dict(cfg.env),
         "time_limit_s": time_limit_s,
     }
     return record

@@ -134,7 +134,8 @@ def summary_rows(records: list[dict]) -> list[dict]:
         g = groups[key]
         c = g.config
         row = {"config": key, "input": c.input, "tm": c.tm,
-               "tm_opts": ";".join(f"{k}={v}" for k, v in c.tm_opts), "threads": c.threads,
+               "tm_opts": ";".join(f"{k}={v}" for k, v in c.tm_opts),
+               "env": ";".join(f"{k}={v}" for k, v in c.env), "threads": c.threads,
                "snapshot": c.snapshot, "private": c.private, "allocator": c.allocator,
                "private_memory": c.private_memory, "page_size": c.page_size or "",
                "runs_ok": len(g.times), "runs_failed": len(g.failures),
@@ -161,7 +162,7 @@ def allocator_spread(records: list[dict]) -> list[dict]:
         if not g.times:
             continue
         c = g.config
-        k = (c.input, c.tm, ";".join(f"{a}={b}" for a, b in c.tm_opts), c.threads, c.snapshot,
+        k = (c.input, c.tm, ";".join(f"{a}={b}" for a, b in c.tm_opts + c.env), c.threads, c.snapshot,
              c.private, c.private_memory, c.page_size or "")
         by.setdefault(k, {})[c.allocator] = _median(g.times)
     rows = []

@@ -30,6 +30,7 @@ AXES: dict[str, object] = {
     "allocator": "glibc",
     "private_memory": "malloc",
     "page_size": None,        # only meaningful with private_memory = allocpage
+    "env": {},                # environment of the run, e.g. {ITM_DEFAULT_METHOD = "gl_wt"}
 }
 # The TOML spells list-valued axes in the plural where that reads better.
 PLURALS = {"inputs": "input", "tms": "tm", "allocators": "allocator"}
@@ -51,6 +52,7 @@ class Config:
     allocator: str
     private_memory: str
     page_size: str | None
+    env: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -61,11 +63,13 @@ class Config:
                   self.private_memory]
         if self.page_size:
             parts.append(self.page_size)
+        parts += [f"env:{k}={v}" for k, v in self.env]
         return "/".join(parts)
 
     def as_dict(self) -> dict:
         d = {k: getattr(self, k) for k in AXES}
         d["tm_opts"] = dict(self.tm_opts)
+        d["env"] = dict(self.env)
         return d
 
     @staticmethod
@@ -74,7 +78,8 @@ class Config:
                       tm_opts=tuple(sorted((str(k), str(v)) for k, v in d.get("tm_opts", {}).items())),
                       threads=int(d["threads"]), snapshot=d["snapshot"], private=d["private"],
                       allocator=d["allocator"], private_memory=d["private_memory"],
-                      page_size=d.get("page_size"))
+                      page_size=d.get("page_size"),
+                      env=tuple(sorted((str(k), str(v)) for k, v in (d.get("env") or {}).items())))
 
 
 @dataclass(frozen=True)
@@ -214,8 +219,9 @@ def expand_matrix(m: dict, where: str) -> list[Config]:
     out = []
     for combo in itertools.product(*lists):
         d = dict(zip(names, combo))
-        if not isinstance(d["tm_opts"], dict):
-            raise SuiteError(f"{where}: tm_opts entries are tables, e.g. {{ method = \"ml_wt\" }}")
+        for table in ("tm_opts", "env"):
+            if not isinstance(d[table], dict):
+                raise SuiteError(f"{where}: {table} entries are tables, e.g. {{ KEY = \"value\" }}")
         if d["tm"] == "seq" and int(d["threads"]) != 1:
             continue  # seq is one thread by definition: skip rather than record a failure
         c = Config.from_dict(d)

@@ -96,4 +96,4 @@ def shape_label(c) -> str:
 
 
 def tm_label(c) -> str:
-    return c.tm + "".join(f" {k}={v}" for k, v in c.tm_opts)
+    return c.tm + "".join(f" {k}={v}" for k, v in c.tm_opts + c.env)

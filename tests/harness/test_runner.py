@@ -32,6 +32,12 @@ class RunnerTest(TempDirTest):
         self.assertIsNone(r["time"])  # a failed run carries no number
         self.assertIn("run_id", r["harness"])
 
+    def test_env_reaches_the_run(self):
+        r = self.run_one(cfg("stm", env={"ITM_DEFAULT_METHOD": "gl_wt"}))
+        self.assertEqual(r["tm"]["config"]["method"], "gl_wt")
+        self.assertEqual(r["harness"]["env"], {"ITM_DEFAULT_METHOD": "gl_wt"})
+        self.assertEqual(self.run_one(cfg("stm"))["tm"]["config"]["method"], "default")
+
     def test_crash(self):
         r = self.run_one(cfg("crash"))
         self.assertFailed(r, "crash")

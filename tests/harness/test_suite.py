@@ -43,10 +43,18 @@ class Expansion(unittest.TestCase):
         self.assertEqual(len(s.configs), 2)
         self.assertIn("method=ml_wt", s.configs[0].key + s.configs[1].key)
 
+    def test_env_is_an_axis(self):
+        s = parse('[[matrix]]\ninputs = ["a"]\ntm = "itm"\nenv = [{ITM_DEFAULT_METHOD = "ml_wt"}, {ITM_DEFAULT_METHOD = "gl_wt"}]')
+        self.assertEqual(sorted(dict(c.env)["ITM_DEFAULT_METHOD"] for c in s.configs), ["gl_wt", "ml_wt"])
+        self.assertEqual(len({c.key for c in s.configs}), 2)
+        (plain,) = parse('[[matrix]]\ninputs = ["a"]\ntm = "itm"').configs
+        self.assertNotIn("env:", plain.key)  # suites without env keep their keys (and history)
+
     def test_errors(self):
         for bad in ('[[matrix]]\ntm = ["seq"]',                      # no input
                     '[[matrix]]\ninputs = ["a"]\ncolour = ["red"]',   # unknown axis
                     '[[matrix]]\ninputs = []',                        # empty axis
+                    '[[matrix]]\ninputs = ["a"]\nenv = ["X=1"]',     # env entries are tables
                     '[suite]\nrepetitions = 0\n[[matrix]]\ninputs = ["a"]',
                     '[suite]\nname = "x"'):                           # no matrix
             with self.subTest(bad=bad), self.assertRaises(SuiteError):
