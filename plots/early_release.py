@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 from .common import caption, median_iqr, safe, save, shape_label, tm_label
 
 PANELS = (("times", "routing time (s)"), ("aborts", "aborts per run (count)"),
-          ("read_set", "mean read set (entries per commit)"))
+          ("read_set", "mean read set (entries per commit, log)"))
 
 
 def render(data, out_dir):
@@ -42,6 +42,10 @@ def render(data, out_dir):
                 ax.set_xlabel("threads")
                 ax.set_ylabel(ylabel)
                 ax.set_ylim(bottom=0)
+            # A tracked snapshot's read set is the whole grid, raw's a few dozen entries:
+            # only a log scale shows both (symlog, since a lock's read set is 0).
+            axes[2].set_yscale("symlog", linthresh=1)
+            axes[2].set_ylim(bottom=0)
             handles, labels = axes[0].get_legend_handles_labels()
             if handles:  # one legend for the three panels, outside them
                 fig.legend(handles, labels, loc="center right", fontsize=7, title="snapshot/private",
