@@ -86,29 +86,31 @@ def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limi
     json_path.unlink(missing_ok=True)
     cmd = command(bin_dir, cfg, input_path, run.repetition, json_path)
     start = time.monotonic()
-    exit_status, stderr, reason = None, "", None
+    exit_status, stderr, reason, proc = None, "", None, None
     try:
-        # Own session: a timeout kills the whole process group, and Ctrl-C at the
-        # terminal reaches only the harness, which then stops the child itself.
-        env = dict(os.environ, **dict(cfg.env)) if cfg.env else None
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                                text=True, errors="replace", start_new_session=True)
-    except OSError as e:
-        record = failed_record(cfg, "launch", str(e))
-    else:
         try:
-            _, stderr = proc.communicate(timeout=time_limit_s)
-        except subprocess.TimeoutExpired:
+            # Own session: a timeout kills the whole process group, and Ctrl-C at the
+            # terminal reaches only the harness, which then stops the child itself.
+            env = dict(os.environ, **dict(cfg.env)) if cfg.env else None
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                                    text=True, errors="replace", start_new_session=True)
+        except OSError as e:
+            record = failed_record(cfg, "launch", str(e))
+        else:
+            try:
+                _, stderr = proc.communicate(timeout=time_limit_s)
+            except subprocess.TimeoutExpired:
+                _kill(proc)
+                reason = "timeout"
+            exit_status = proc.returncode
+            record = _outcome(cfg, json_path, exit_status, stderr or "", reason, time_limit_s)
+    except BaseException:  # Ctrl-C or SIGTERM, at any point: leave no child behind, record nothing
+        if proc is not None and proc.returncode is None:
             _kill(proc)
-            reason = "timeout"
-        except BaseException:  # KeyboardInterrupt: leave no child behind, record nothing
-            _kill(proc)
-            json_path.unlink(missing_ok=True)
-            raise
-        exit_status = proc.returncode
-        record = _outcome(cfg, json_path, exit_status, stderr or "", reason, time_limit_s)
+        raise
+    finally:
+        json_path.unlink(missing_ok=True)  # whatever happened, no stray per-run file
     wall = time.monotonic() - start
-    json_path.unlink(missing_ok=True)
     record["harness"] = {
         "run_id": run.run_id, "config_key": cfg.key, "config": cfg.as_dict(),
         "repetition": run.repetition, "warmup": run.warmup,
