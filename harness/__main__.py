@@ -28,6 +28,9 @@ def cmd_run(a) -> int:
         suite.time_limit_s = a.time_limit
     shard = parse_shard(a.shard) if a.shard else None
     a.bin_dir = a.bin_dir.resolve()  # records name the exact binary, whatever the cwd
+    if not (a.bin_dir / "labyrinth").is_file():  # a usage error, not 100% failed runs
+        print(f"harness: no labyrinth in {a.bin_dir} (build first, or give --bin-dir)", file=sys.stderr)
+        return 2
     out = session.choose_dir(suite, a.runs_root, shard, a.out, a.fresh)
     status = session.run_suite(suite, out, a.bin_dir, a.cache_dir, shard, progress=not a.no_progress)
     if status in (session.EXIT_OK, session.EXIT_FAILED_RUNS) and not a.no_figures:

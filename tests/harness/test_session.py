@@ -134,6 +134,12 @@ class ShardMergeTest(TempDirTest):
         self.assertEqual(session.merge(self.tmp / "m", [a, b], log=lambda *x: None), session.EXIT_USAGE)
         self.assertEqual(session.merge(self.tmp / "m", [a, b], force=True, log=lambda *x: None), 0)
 
+    def test_cli_refuses_a_bin_dir_without_labyrinth(self):
+        r = self.harness_cli("run", "quick", "--bin-dir", self.tmp, "--runs-root", self.tmp / "runs")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no labyrinth", r.stderr)
+        self.assertFalse((self.tmp / "runs").exists())
+
     def test_cli_shard_and_merge(self):
         suite = self.tmp / "t.toml"
         suite.write_text(tiny_suite().source)
