@@ -20,6 +20,14 @@ def _figures(result_dir: Path, history_file: Path | None = None) -> None:
         print(f"figure: {path}")
 
 
+def _check_bin(a) -> bool:
+    a.bin_dir = a.bin_dir.resolve()  # records name the exact binary, whatever the cwd
+    if not (a.bin_dir / "labyrinth").is_file():  # a usage error, not a suite of failed runs
+        print(f"harness: no labyrinth in {a.bin_dir} (build first, or give --bin-dir)", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_run(a) -> int:
     suite = load_suite(a.suite)
     if a.repetitions:
@@ -27,9 +35,7 @@ def cmd_run(a) -> int:
     if a.time_limit:
         suite.time_limit_s = a.time_limit
     shard = parse_shard(a.shard) if a.shard else None
-    a.bin_dir = a.bin_dir.resolve()  # records name the exact binary, whatever the cwd
-    if not (a.bin_dir / "labyrinth").is_file():  # a usage error, not 100% failed runs
-        print(f"harness: no labyrinth in {a.bin_dir} (build first, or give --bin-dir)", file=sys.stderr)
+    if not _check_bin(a):
         return 2
     out = session.choose_dir(suite, a.runs_root, shard, a.out, a.fresh)
     status = session.run_suite(suite, out, a.bin_dir, a.cache_dir, shard, progress=not a.no_progress)
@@ -113,6 +119,8 @@ def cmd_history(a) -> int:
 def cmd_nightly(a) -> int:
     """The CI job: run the nightly suite, add it to the history, gate on regressions."""
     suite = load_suite(a.suite)
+    if not _check_bin(a):
+        return 2
     out = session.choose_dir(suite, a.runs_root, None, a.out, fresh=False)
     status = session.run_suite(suite, out, a.bin_dir, a.cache_dir, progress=not a.no_progress)
     if status == session.EXIT_INTERRUPTED or status == session.EXIT_USAGE:
