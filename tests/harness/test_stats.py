@@ -12,12 +12,22 @@ from synthetic import record, runs
 class DescribeTest(unittest.TestCase):
     def test_known_values(self):
         d = stats.describe([3.0, 1.0, 2.0, 5.0, 4.0])
-        self.assertEqual((d["n"], d["median"], d["min"], d["max"]), (5, 3.0, 1.0, 5.0))
+        self.assertEqual((d["n"], d["median"], d["min"], d["max"], d["mean"]), (5, 3.0, 1.0, 5.0, 3.0))
         self.assertEqual((d["q1"], d["q3"], d["iqr"]), (2.0, 4.0, 2.0))
-        # t interval by hand: mean 3, s = sqrt(2.5), t(0.975, 4) = 2.776...
-        half = sps.t.ppf(0.975, 4) * math.sqrt(2.5) / math.sqrt(5)
-        self.assertAlmostEqual(d["ci95_low"], 3 - half)
-        self.assertAlmostEqual(d["ci95_high"], 3 + half)
+        # by hand, on logs: geometric mean 120^(1/5), t(0.975, 4) * sample sd / sqrt(5)
+        logs = [math.log(x) for x in (1, 2, 3, 4, 5)]
+        m = sum(logs) / 5
+        sd = math.sqrt(sum((x - m) ** 2 for x in logs) / 4)
+        half = sps.t.ppf(0.975, 4) * sd / math.sqrt(5)
+        self.assertAlmostEqual(d["gmean"], 120 ** 0.2)
+        self.assertAlmostEqual(d["ci95_low"], math.exp(m - half))
+        self.assertAlmostEqual(d["ci95_high"], math.exp(m + half))
+
+    def test_interval_never_below_zero(self):
+        d = stats.describe([0.03, 0.09, 0.035])  # skewed, like a noisy machine's runs
+        self.assertGreater(d["ci95_low"], 0)
+        self.assertLess(d["ci95_low"], d["gmean"])
+        self.assertGreater(d["ci95_high"], d["gmean"])
 
     def test_small_and_constant_samples(self):
         self.assertEqual(stats.describe([]), {"n": 0})
