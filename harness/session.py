@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import signal
 import sys
@@ -54,6 +55,17 @@ def choose_dir(suite: Suite, runs_root: Path, shard, out: Path | None, fresh: bo
 def run_suite(suite: Suite, result_dir: Path, bin_dir: Path, cache_dir: Path, shard=None,
               progress: bool = True, log=print) -> int:
     result_dir.mkdir(parents=True, exist_ok=True)
+    # Two harnesses resuming the same directory would run every missing run twice.
+    with open(result_dir / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"harness: another harness is running in {result_dir}")
+            return EXIT_USAGE
+        return _run_locked(suite, result_dir, bin_dir, cache_dir, shard, progress, log)
+
+
+def _run_locked(suite, result_dir, bin_dir, cache_dir, shard, progress, log) -> int:
     manifest = _manifest(result_dir)
     if manifest and manifest.get("fingerprint") != suite.fingerprint:
         log(f"harness: {result_dir} holds another suite (fingerprint {manifest.get('fingerprint')}, "

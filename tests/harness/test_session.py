@@ -70,6 +70,16 @@ class RunSuiteTest(TempDirTest):
         store.write_json(first / "manifest.json", {"fingerprint": s.fingerprint, "shard": None, "complete": True})
         self.assertNotEqual(session.choose_dir(s, root, None, None, fresh=False), first)
 
+    def test_refuses_a_directory_another_harness_is_running_in(self):
+        import fcntl
+        out = self.tmp / "out"
+        out.mkdir()
+        with open(out / ".lock", "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            self.assertEqual(self.run_quiet(tiny_suite(reps=1), out), session.EXIT_USAGE)
+        self.assertEqual(run_ids(out), [])
+        self.assertEqual(self.run_quiet(tiny_suite(reps=1), out), 0)  # free again: runs
+
     def test_refuses_to_mix_two_suites_in_one_directory(self):
         out = self.tmp / "out"
         self.run_quiet(tiny_suite(reps=1), out)
