@@ -30,11 +30,15 @@ def render(data, out_dir):
         for g in groups:
             series.setdefault((tm_label(g.config), g.config.allocator), []).append(g)
         markers = dict(zip(sorted({k[0] for k in series}), "osD^v<>"))
+        # Dodge: shift each series a little along the (log) thread axis so that
+        # points and error bars at the same thread count do not hide each other.
+        dodge = dict(zip(sorted(series), 2 ** np.linspace(-0.12, 0.12, len(series))))
         for (tm, alloc), gs in sorted(series.items()):
             gs = sorted(gs, key=lambda g: g.config.threads)
-            x = [g.config.threads for g in gs]
+            x = [g.config.threads * dodge[(tm, alloc)] for g in gs]
             norm = [(g, glibc.get((tm, g.config.threads))) for g in gs]
-            pts = [(g.config.threads,) + median_iqr(np.asarray(g.times) / base) for g, base in norm if base]
+            pts = [(g.config.threads * dodge[(tm, alloc)],) + median_iqr(np.asarray(g.times) / base)
+                   for g, base in norm if base]
             if pts:
                 left.errorbar([p[0] for p in pts], [p[1] for p in pts],
                               yerr=[[p[1] - p[2] for p in pts], [p[3] - p[1] for p in pts]],
