@@ -20,8 +20,8 @@ GATING = {REGRESSION, NEW_FAILURE}
 
 def compare_samples(base: list[float], new: list[float], base_failed: int, new_failed: int,
                     threshold: float, alpha: float) -> dict:
-    row = {"n_base": len(base), "n_new": len(new), "median_base_s": stats._median(base),
-           "median_new_s": stats._median(new), "change": None, "p_value": None}
+    row = {"n_base": len(base), "n_new": len(new), "median_base_s": stats.median_of(base),
+           "median_new_s": stats.median_of(new), "change": None, "p_value": None}
     if new_failed and not new and base:
         row["verdict"] = NEW_FAILURE
         return row

@@ -105,7 +105,8 @@ def describe(samples: list[float]) -> dict:
     return out
 
 
-def _median(xs):
+def median_of(xs):
+    """The median of a list, None for an empty one (nothing measured)."""
     return float(np.median(xs)) if xs else None
 
 
@@ -149,10 +150,10 @@ def summary_rows(records: list[dict]) -> list[dict]:
             row[f"{k}_s"] = d.get(k)
         med = d.get("median")
         seq, one = baseline_seq(groups, c), baseline_one_thread(groups, c)
-        row["speedup_vs_seq"] = _median(seq.times) / med if seq and med else None
-        row["speedup_vs_1thread"] = _median(one.times) / med if one and med else None
-        row["aborts_median"] = _median(g.aborts)
-        row["read_set_mean_median"] = _median(g.read_set)
+        row["speedup_vs_seq"] = median_of(seq.times) / med if seq and med else None
+        row["speedup_vs_1thread"] = median_of(one.times) / med if one and med else None
+        row["aborts_median"] = median_of(g.aborts)
+        row["read_set_mean_median"] = median_of(g.read_set)
         row["revisions"] = ";".join(sorted(g.revisions))
         rows.append(row)
     return rows
@@ -168,7 +169,7 @@ def allocator_spread(records: list[dict]) -> list[dict]:
         c = g.config
         k = (c.input, c.tm, ";".join(f"{a}={b}" for a, b in c.tm_opts + c.env), c.threads, c.snapshot,
              c.private, c.private_memory, c.page_size or "")
-        by.setdefault(k, {})[c.allocator] = _median(g.times)
+        by.setdefault(k, {})[c.allocator] = median_of(g.times)
     rows = []
     for k in sorted(by, key=str):
         meds = by[k]

@@ -22,7 +22,7 @@ def render(data, out_dir):
         allocs = sorted({g.config.allocator for g in groups})
         if len(allocs) < 2 or "glibc" not in allocs:
             continue
-        glibc = {(tm_label(g.config), g.config.threads): stats._median(g.times)
+        glibc = {(tm_label(g.config), g.config.threads): stats.median_of(g.times)
                  for g in groups if g.config.allocator == "glibc"}
         seq = next((g for g in groups if g.config.tm == "seq" and g.config.allocator == "glibc"), None)
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
@@ -44,7 +44,7 @@ def render(data, out_dir):
                               yerr=[[p[1] - p[2] for p in pts], [p[3] - p[1] for p in pts]],
                               marker=markers[tm], capsize=3, label=f"{tm} / {alloc}")
             if seq is not None and tm != "seq":
-                sp = [ratio_with_error(stats._median(seq.times), g.times) for g in gs]
+                sp = [ratio_with_error(stats.median_of(seq.times), g.times) for g in gs]
                 right.errorbar(x, [s[0] for s in sp], yerr=[[s[1] for s in sp], [s[2] for s in sp]],
                                marker=markers[tm], capsize=3, label=f"{tm} / {alloc}")
         for ax in (left, right):

@@ -29,7 +29,7 @@ def render(data, out_dir):
         threads = {g.config.threads for gs in lines.values() for g in gs}
         if seq is None or not lines or (len(threads) < 2 and len(lines) < 2):
             continue  # nothing to draw against threads, or no baseline to divide by
-        seq_med = stats._median(seq.times)
+        seq_med = stats.median_of(seq.times)
         fig, ax = plt.subplots(figsize=(7, 5))
         for label in sorted(lines):
             gs = sorted(lines[label], key=lambda g: g.config.threads)
