@@ -183,7 +183,8 @@ bool allocpage_init(const allocpage_config& cfg, std::string* error) {
     return false;
   }
   auto* a = new Allocator;
-  if (!pagemap_reserve(a->map, cfg.page_size, std::max(cfg.limit_bytes, cfg.page_size), cfg.method, error)) {
+  size_t first = std::max(cfg.reserve_bytes, cfg.page_size);
+  if (!pagemap_reserve(a->map, cfg.page_size, std::max(cfg.limit_bytes, first), first, cfg.method, error)) {
     delete a;
     return false;
   }

@@ -80,8 +80,8 @@ std::string pagemap_size_name(size_t bytes) {
   return std::to_string(bytes) + "B";
 }
 
-bool pagemap_reserve(pagemap& m, size_t page_size, size_t limit, allocpage_method method,
-                     std::string* error) {
+bool pagemap_reserve(pagemap& m, size_t page_size, size_t limit, size_t first_commit,
+                     allocpage_method method, std::string* error) {
   if (page_size != 4 * kKiB && page_size != 2 * kMiB && page_size != kGiB) {
     *error = "allocpage: page size must be 4k, 2m or 1g, not " + std::to_string(page_size) + " bytes";
     return false;
@@ -102,13 +102,13 @@ bool pagemap_reserve(pagemap& m, size_t page_size, size_t limit, allocpage_metho
   if (method == allocpage_method::thp && thp_mode() != "always" && thp_mode() != "madvise") {
     *error = "allocpage: 2m pages through transparent huge pages need THP enabled (it is '" +
              thp_mode() + "'): echo madvise > /sys/kernel/mm/transparent_hugepage/enabled, or " +
-             hugetlb_advice(page_size, limit);
+             hugetlb_advice(page_size, first_commit);
     return false;
   }
   if (method == allocpage_method::hugetlbfs && hugetlb_free_pages(page_size) <= 0) {
     *error = "allocpage: no free hugetlbfs pages of " + pagemap_size_name(page_size) +
              (hugetlb_free_pages(page_size) < 0 ? " (this kernel has no pool of that size)" : "") +
-             "; " + hugetlb_advice(page_size, limit);
+             "; " + hugetlb_advice(page_size, first_commit);
     return false;
   }
   limit = (limit + page_size - 1) / page_size * page_size;

@@ -18,9 +18,10 @@ struct pagemap {
 
 // Picks the method for the page size (automatic -> a concrete one) and
 // reserves limit bytes of inaccessible address space.  false + *error with
-// what to configure when the size cannot be had this way.
-bool pagemap_reserve(pagemap& m, size_t page_size, size_t limit, allocpage_method method,
-                     std::string* error);
+// what to configure (enough pages for first_commit bytes) when the size
+// cannot be had this way.
+bool pagemap_reserve(pagemap& m, size_t page_size, size_t limit, size_t first_commit,
+                     allocpage_method method, std::string* error);
 // Maps [base+offset, base+offset+bytes) read-write, faults every page in and
 // checks that the whole committed prefix [base, base+offset+bytes) is backed
 // by page_size pages.
