@@ -189,6 +189,9 @@ size_t pagemap_backing_page_size(const void* begin, size_t bytes, std::string* d
     // Header lines start "lo-hi "; key lines ("AnonHugePages: ...") do not parse so.
     if (std::sscanf(line.c_str(), "%lx-%lx ", &a, &z) == 2) {
       lo = a, hi = z;
+      // Mappings come in address order, and the kernel walks each one's page
+      // tables as it is read: stop at the first one past the range.
+      if (lo >= e) break;
       inside = lo < e && hi > b;
       if (inside) {
         if (lo < b || hi > e) mixed = true;  // the range does not cover the whole mapping

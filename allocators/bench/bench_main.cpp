@@ -14,8 +14,15 @@ int main(int argc, char** argv) {
   std::string requested = "glibc";
   std::vector<char*> rest{argv[0]};
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--allocator") == 0 && i + 1 < argc) requested = argv[++i];
-    else rest.push_back(argv[i]);
+    if (std::strcmp(argv[i], "--allocator") == 0 && i + 1 < argc) {
+      requested = argv[++i];
+    } else if (std::strcmp(argv[i], "--list-allocators") == 0) {
+      for (const malloc_library& m : malloc_known())
+        if (m.found) std::printf("%s\t%s\n", m.name.c_str(), m.path.empty() ? "(no preload)" : m.path.c_str());
+      return 0;
+    } else {
+      rest.push_back(argv[i]);
+    }
   }
   malloc_choice choice = malloc_resolve(requested);
   if (!choice.error.empty()) {
