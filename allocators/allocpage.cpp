@@ -226,7 +226,7 @@ bool allocpage_ready() { return g != nullptr; }
 void* allocpage_block(size_t npages, unsigned flags) {
   Allocator* a = g;
   bool atomic = flags & ALLOCPAGE_ATOMIC, blocking = flags & ALLOCPAGE_BLOCKING;
-  if (!a || atomic == blocking || npages == 0 || npages >= a->max_pages) return nullptr;
+  if (!a || atomic == blocking || npages == 0 || npages > a->max_pages) return nullptr;
   for (;;) {
     size_t page = SIZE_MAX;
     if (FreeList* l = list_for(*a, npages, false)) page = pop(*a, *l);
