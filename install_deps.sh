@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   clang libclang-rt-14-dev libfuzzer-14-dev   # fuzz target and sanitizers
   libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libcli11-dev              # JSON records, command line
+  nlohmann-json3-dev libcli11-dev libssl-dev   # JSON records, command line, sha256 of inputs
   libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev
   python3 python3-matplotlib python3-numpy python3-scipy python3-tqdm
 )

@@ -14,7 +14,7 @@
 
 #include "tm/tm.hpp"
 
-namespace tm {
+namespace lbtm {
 
 // A lock that is no lock: for `seq`, which runs one thread only.
 struct NoLock {
@@ -51,6 +51,10 @@ class DirectRuntime {
     template <class T>
     void store(T* p, T v) {
       static_assert(is_tm_word_v<T>);
+      if (private_(p)) {  // private memory is never rolled back: no undo entry
+        *p = v;
+        return;
+      }
       uintptr_t old;
       std::memcpy(&old, p, sizeof old);
       undo_.push_back({p, old});
@@ -87,6 +91,7 @@ class DirectRuntime {
       s.tx_allocs += allocated_.size();
       s.count_commit(0, undo_.size());
     }
+    PrivatePredicate private_;
     std::vector<UndoEntry> undo_;
     std::vector<void*> allocated_;
     std::vector<void*> freed_;
@@ -95,7 +100,7 @@ class DirectRuntime {
   class Thread {
    public:
     Thread(DirectRuntime& rt, int /*id*/) : rt_(rt) {}
-    void set_private(PrivatePredicate) {}  // nothing is logged for conflicts here
+    void set_private(PrivatePredicate pred) { tx_.private_ = pred; }
 
     template <class Body>
     void atomically(Body&& body) {
@@ -140,4 +145,4 @@ struct LockRuntime : DirectRuntime<std::mutex> {
   LockRuntime(Options o, int max_threads) : DirectRuntime(kName, std::move(o), max_threads, false) {}
 };
 
-}  // namespace tm
+}  // namespace lbtm

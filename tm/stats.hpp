@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 
-namespace tm {
+namespace lbtm {
 
 enum class AbortCause : uint8_t {
   kValidation,  // a location in the read set changed under us
@@ -69,4 +69,4 @@ struct Stats {
   }
 };
 
-}  // namespace tm
+}  // namespace lbtm

@@ -8,7 +8,7 @@
 //   typename R::Thread th(rt, id);       // one per worker thread, id < max_threads
 //   th.set_private(pred);                // optional: memory the STM may skip
 //   th.atomically([&](typename R::Tx& tx) { ... });   // runs until it commits
-//   th.stats();                          // this thread's tm::Stats
+//   th.stats();                          // this thread's lbtm::Stats
 //   rt.describe();                       // name and configuration, for the record
 //
 // Inside the body, tx offers:
@@ -21,13 +21,15 @@
 //
 // The body may run several times; it must not have effects outside the TM
 // other than through tx (locals it recomputes are fine).  An attempt ends
-// by unwinding with tm::Abort, which only atomically() catches: a body must
+// by unwinding with lbtm::Abort, which only atomically() catches: a body must
 // let it pass (no catch (...) around tx calls).
 //
 // Private memory: a caller may say "this memory is mine alone, leave it out
-// of conflict detection" with a PrivatePredicate.  Runtimes that detect
-// conflicts (the STM) then read and write such addresses in place, log them
-// nowhere and never validate them; the others ignore the predicate.
+// of conflict detection" with a PrivatePredicate.  Every runtime then reads
+// and writes such addresses in place and logs them nowhere: the STM never
+// validates them, and no runtime rolls them back when an attempt aborts (the
+// caller re-initialises its private memory at the start of each attempt, as
+// Labyrinth's router does with its grid copy).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -37,7 +39,7 @@
 
 #include "tm/stats.hpp"
 
-namespace tm {
+namespace lbtm {
 
 // What a runtime is configured with (--tm-opt key=value) and what it reports.
 using Options = std::map<std::string, std::string>;
@@ -61,4 +63,4 @@ template <class T>
 inline constexpr bool is_tm_word_v =
     std::is_trivially_copyable_v<T> && sizeof(T) == sizeof(uintptr_t);
 
-}  // namespace tm
+}  // namespace lbtm

@@ -1,0 +1,96 @@
+// Facts about the machine and process that every record carries.
+#include <dlfcn.h>
+#include <gnu/libc-version.h>
+#include <openssl/evp.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "labyrinth/record.hpp"
+
+namespace lb {
+namespace {
+
+std::string read_first_line(const char* path) {
+  std::ifstream f(path);
+  std::string line;
+  std::getline(f, line);
+  return line;
+}
+
+std::string cpu_model() {
+  std::ifstream f("/proc/cpuinfo");
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind("model name", 0) == 0) {
+      auto colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  return "unknown";
+}
+
+// The bracketed word of /sys/kernel/mm/transparent_hugepage/enabled.
+std::string thp_mode() {
+  std::string line = read_first_line("/sys/kernel/mm/transparent_hugepage/enabled");
+  auto open = line.find('['), close = line.find(']');
+  return open == std::string::npos || close == std::string::npos ? "unknown" : line.substr(open + 1, close - open - 1);
+}
+
+std::string compiler() {
+#if defined(__clang__)
+  return std::string("clang ") + __clang_version__;
+#elif defined(__GNUC__)
+  return std::string("GCC ") + __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+
+}  // namespace
+
+nlohmann::json machine_info() {
+  utsname u{};
+  uname(&u);
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  return {{"cpu", cpu_model()},
+          {"cores", std::thread::hardware_concurrency()},
+          {"kernel", std::string(u.sysname) + " " + u.release},
+          {"arch", u.machine},
+          {"thp", thp_mode()},
+          {"compiler", compiler()},
+          {"hostname", host}};
+}
+
+// Which library the process's `malloc` symbol resolves to.
+nlohmann::json malloc_info() {
+  void* sym = dlsym(RTLD_DEFAULT, "malloc");
+  Dl_info info{};
+  std::string library = (sym != nullptr && dladdr(sym, &info) != 0 && info.dli_fname) ? info.dli_fname : "unknown";
+  bool glibc = library.find("/libc.so") != std::string::npos || library.find("/libc-") != std::string::npos;
+  return {{"detected", glibc ? "glibc" : library},
+          {"library", library},
+          {"version", glibc ? nlohmann::json(gnu_get_libc_version()) : nlohmann::json(nullptr)}};
+}
+
+std::string sha256_file_hex(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  char buf[1 << 16];
+  while (f.read(buf, sizeof buf) || f.gcount() > 0) EVP_DigestUpdate(ctx, buf, (size_t)f.gcount());
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(ctx, md, &n);
+  EVP_MD_CTX_free(ctx);
+  std::ostringstream hex;
+  static const char* digits = "0123456789abcdef";
+  for (unsigned i = 0; i < n; ++i) hex << digits[md[i] >> 4] << digits[md[i] & 15];
+  return hex.str();
+}
+
+}  // namespace lb

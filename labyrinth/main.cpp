@@ -1,0 +1,219 @@
+// labyrinth: STAMP's command line (-b -i -p -t -x -y -z and its output
+// lines) plus long options for the TM runtime, the transactional shape and
+// the result record.  Exit status: 0 ok, 1 runtime failure, 2 bad input or
+// usage, 3 verification failed (labyrinth/RECORD.md).
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <new>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "labyrinth/maze.hpp"
+#include "labyrinth/record.hpp"
+#include "labyrinth/runtimes.hpp"
+#include "labyrinth/summary.hpp"
+#include "labyrinth/verify.hpp"
+
+namespace {
+
+enum Exit { kOk = 0, kRuntimeFailure = 1, kBadInput = 2, kVerificationFailed = 3 };
+
+struct Options {
+  std::string input;
+  int threads = 1;
+  int64_t bend = 1, x = 1, y = 1, z = 2;
+  bool print = false;
+  std::string tm = "seq";
+  std::vector<std::string> tm_opts;
+  lb::Snapshot snapshot = lb::Snapshot::kRaw;
+  lb::PrivateAccess private_access = lb::PrivateAccess::kDirect;
+  bool private_filter = true;
+  std::string json;
+  std::string paths_file;
+  int64_t repetition = 0;
+};
+
+// One line per routed path: the pair's input line, then the path's cells as
+// shared-grid indices, destination first (what the path hash is taken over).
+bool write_paths(const std::string& file, const lb::Maze& maze, const std::vector<const lb::RoutedPath*>& paths) {
+  std::ofstream f(file, std::ios::trunc);
+  for (const lb::RoutedPath* p : paths) {
+    f << maze.pairs[p->pair].line << ':';
+    for (uint32_t c : p->cells) f << ' ' << c;
+    f << '\n';
+  }
+  return static_cast<bool>(f.flush());
+}
+
+std::string input_name(const std::string& path) {
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  if (name.size() > 4 && name.ends_with(".txt")) name.resize(name.size() - 4);
+  return name;
+}
+
+// Writes the record where --json asked; a file is replaced atomically.
+bool write_record(const std::string& where, const lb::RunRecord& record) {
+  if (where.empty()) return true;
+  std::string line = record.to_json().dump() + "\n";
+  if (where == "-") {
+    std::fputs(line.c_str(), stdout);
+    return std::fflush(stdout) == 0;
+  }
+  std::string tmp = where + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    f << line;
+    if (!f.flush()) {
+      std::fprintf(stderr, "labyrinth: cannot write the record to %s\n", tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), where.c_str()) != 0) {
+    std::perror(("labyrinth: cannot write the record to " + where).c_str());
+    return false;
+  }
+  return true;
+}
+
+int fail(const Options& o, lb::RunRecord& record, const char* reason, const std::string& message, int status) {
+  std::fprintf(stderr, "labyrinth: %s\n", message.c_str());
+  record.failure_reason = reason;
+  record.failure_message = message;
+  write_record(o.json, record);
+  return status;
+}
+
+int run(const Options& o) {
+  FILE* human = o.json == "-" ? stderr : stdout;  // keep stdout pure JSON
+  lb::RunRecord record;
+  record.input_path = o.input;
+  record.input_name = input_name(o.input);
+  record.params = {o.x, o.y, o.z, o.bend, o.snapshot, o.private_access};
+  record.tm_name = o.tm;
+  record.threads = o.threads;
+  record.repetition = o.repetition;
+  record.private_filter = o.private_filter;
+
+  const lb::RuntimeEntry* runtime = lb::find_runtime(o.tm);
+  if (runtime == nullptr) {
+    std::string known;
+    for (const auto& e : lb::runtime_table()) known += std::string(known.empty() ? "" : ", ") + e.name;
+    return fail(o, record, "usage", "unknown TM runtime '" + o.tm + "' (this build has: " + known + ")", kBadInput);
+  }
+  lb::RouteRequest req;
+  req.params = record.params;
+  req.threads = o.threads;
+  for (const std::string& kv : o.tm_opts) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return fail(o, record, "usage", "--tm-opt takes KEY=VALUE, got '" + kv + "'", kBadInput);
+    req.tm_options[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  req.private_memory = lb::malloc_private_memory();
+  req.private_memory.filter = o.private_filter;
+  record.private_source = req.private_memory.name;
+  record.private_page_size = req.private_memory.page_size;
+
+  lb::Maze maze;
+  try {
+    maze = lb::read_maze_file(o.input);
+    record.input_sha256 = lb::sha256_file_hex(o.input);
+  } catch (const lb::InputError& e) {
+    return fail(o, record, "input", e.what(), kBadInput);
+  } catch (const std::exception& e) {
+    return fail(o, record, "input", o.input + ": " + e.what(), kBadInput);
+  }
+  record.maze = &maze;
+  std::fprintf(human, "Maze dimensions = %lld x %lld x %lld\n", (long long)maze.width, (long long)maze.height,
+               (long long)maze.depth);
+  std::fprintf(human, "Paths to route  = %zu\n", maze.pairs.size());
+  req.maze = &maze;
+  req.order = lb::stamp_work_order(maze);
+
+  lb::RouteOutcome outcome;
+  record.usage_before = lb::ProcessUsage::now();
+  try {
+    outcome = runtime->route(req);
+  } catch (const std::invalid_argument& e) {
+    return fail(o, record, "usage", e.what(), kBadInput);
+  } catch (const std::bad_alloc&) {
+    return fail(o, record, "out-of-memory",
+                "out of memory: " + std::to_string(o.threads) + " thread(s) each need a private copy of the " +
+                    std::to_string(maze.cells() * 8 / (1024 * 1024)) + " MiB grid",
+                kRuntimeFailure);
+  } catch (const std::exception& e) {
+    return fail(o, record, "runtime", e.what(), kRuntimeFailure);
+  }
+  record.usage_after = lb::ProcessUsage::now();
+  record.outcome = &outcome;
+  record.tm_config = outcome.tm_config;
+
+  auto paths = lb::all_paths(outcome);
+  record.summary = lb::summarize(paths);
+  std::fprintf(human, "Paths routed    = %lld\n", (long long)record.summary->paths_routed);
+  std::fprintf(human, "Elapsed time    = %f seconds\n", outcome.elapsed_s);
+
+  lb::VerifyReport report = lb::verify_paths(maze, paths, &outcome.final_grid);
+  if (o.print) lb::print_routed_maze(human, maze, paths);
+  if (!o.paths_file.empty() && !write_paths(o.paths_file, maze, paths))
+    return fail(o, record, "runtime", "cannot write the paths to " + o.paths_file, kRuntimeFailure);
+  if (!report.ok) {
+    for (const std::string& p : report.problems) std::fprintf(stderr, "labyrinth: verification: %s\n", p.c_str());
+    return fail(o, record, "verification",
+                "verification failed: " + std::to_string(report.problem_count) + " problem(s), first: " +
+                    report.problems.front(),
+                kVerificationFailed);
+  }
+  record.verified = true;
+  std::fputs("Verification passed.\n", human);
+  std::fflush(human);
+  return write_record(o.json, record) ? kOk : kRuntimeFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"labyrinth: STAMP's Labyrinth maze router over interchangeable TM runtimes"};
+  app.get_formatter()->column_width(34);
+  app.add_option("-i,--input", o.input, "input file (STAMP format)")->required();
+  app.add_option("-t,--threads", o.threads, "number of worker threads")->check(CLI::Range(1, 1024));
+  app.add_option("-b", o.bend, "bend cost (STAMP: 1)")->check(CLI::Range(int64_t{0}, int64_t{1000000}));
+  app.add_option("-x", o.x, "x movement cost (STAMP: 1)")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  app.add_option("-y", o.y, "y movement cost (STAMP: 1)")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  app.add_option("-z", o.z, "z movement cost (STAMP: 2)")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  app.add_flag("-p", o.print, "print the routed maze");
+  std::string tm_help = "TM runtime:";
+  for (const auto& e : lb::runtime_table()) tm_help += std::string("\n  ") + e.name + ": " + e.summary;
+  app.add_option("--tm", o.tm, tm_help)->capture_default_str();
+  app.add_option("--tm-opt", o.tm_opts, "runtime option KEY=VALUE (repeatable)");
+  std::map<std::string, lb::Snapshot> snapshots{
+      {"raw", lb::Snapshot::kRaw}, {"tracked", lb::Snapshot::kTracked}, {"released", lb::Snapshot::kReleased}};
+  app.add_option("--snapshot", o.snapshot,
+                 "grid copy: raw (plain, STAMP's STM build), tracked (every cell read through the TM), "
+                 "released (tracked, then early-released a cache line at a time)")
+      ->transform(CLI::CheckedTransformer(snapshots));
+  std::map<std::string, lb::PrivateAccess> accesses{{"direct", lb::PrivateAccess::kDirect},
+                                                    {"instrumented", lb::PrivateAccess::kInstrumented}};
+  app.add_option("--private", o.private_access,
+                 "private grid accesses: direct (as STAMP) or instrumented (through the TM, as a compiler would)")
+      ->transform(CLI::CheckedTransformer(accesses));
+  std::map<std::string, bool> on_off{{"on", true}, {"off", false}};
+  app.add_option("--private-filter", o.private_filter,
+                 "tell the TM which memory is private (on) or let it log everything (off)")
+      ->transform(CLI::CheckedTransformer(on_off));
+  app.add_option("--json", o.json, "write the result record (JSON line) to FILE, or - for stdout");
+  app.add_option("--paths", o.paths_file, "write every routed path to FILE (pair's input line: cells)");
+  app.add_option("--repetition", o.repetition, "repetition number, recorded as given");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "labyrinth: %s\nRun with --help for the options.\n", e.what());
+    return kBadInput;
+  }
+  return run(o);
+}

@@ -1,0 +1,59 @@
+// What goes into a routing run and what comes out of it; shared by the
+// router template, the runtime table and the command line.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "labyrinth/maze.hpp"
+#include "labyrinth/private_memory.hpp"
+#include "tm/tm.hpp"
+
+namespace lb {
+
+// How the routing transaction copies the shared grid (DESIGN.md, "The
+// transactional shapes of Labyrinth").
+enum class Snapshot { kRaw, kTracked, kReleased };
+// How expansion and traceback reach the private grid and queue.
+enum class PrivateAccess { kDirect, kInstrumented };
+
+const char* to_string(Snapshot s);
+const char* to_string(PrivateAccess p);
+
+struct RouterParams {
+  int64_t x_cost = 1, y_cost = 1, z_cost = 2, bend_cost = 1;  // STAMP's -x -y -z -b
+  Snapshot snapshot = Snapshot::kRaw;
+  PrivateAccess private_access = PrivateAccess::kDirect;
+};
+
+struct RouteRequest {
+  const Maze* maze = nullptr;
+  std::vector<uint32_t> order;  // pairs in work order (indices into maze->pairs)
+  RouterParams params;
+  int threads = 1;
+  lbtm::Options tm_options;
+  PrivateMemorySource private_memory;
+};
+
+// A routed path: shared-grid indices from the destination back to the
+// source, the order traceback finds them in (and the path hash uses).
+struct RoutedPath {
+  uint32_t pair = 0;  // index into maze->pairs
+  std::vector<uint32_t> cells;
+};
+
+struct WorkerResult {
+  std::vector<RoutedPath> paths;  // in the order this worker committed them
+  lbtm::Stats stats;
+  double copy_s = 0;    // grid copies (snapshot), every attempt
+  double expand_s = 0;  // expansion and traceback, every attempt
+};
+
+struct RouteOutcome {
+  std::vector<WorkerResult> workers;
+  lbtm::Options tm_config;          // the runtime's describe()
+  double elapsed_s = 0;           // threads started to threads joined, as STAMP
+  std::vector<int64_t> final_grid;  // the shared grid after routing
+};
+
+}  // namespace lb

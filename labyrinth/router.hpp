@@ -1,0 +1,315 @@
+// Lee's algorithm as STAMP's Labyrinth runs it, over any TM runtime.
+//
+// Each worker takes pairs from a shared work queue (one transaction per pop)
+// and routes each in one transaction: copy the shared grid into its private
+// grid, expand from the source in FIFO order until the destination is popped,
+// trace back from the destination preferring straight lines (bend cost), and
+// claim the path's interior cells on the shared grid, restarting if any was
+// taken meanwhile.  Expansion order, costs, traceback tie-breaking and the
+// work order are STAMP's (router.c), so one thread routes exactly STAMP's paths.
+//
+// The router is a template over the runtime R (tm/tm.hpp) and over how it
+// reaches private memory, so the hot loops compile to direct calls; each
+// runtime instantiates it in its own translation unit (run_<name>.cpp).
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include "labyrinth/grid.hpp"
+#include "labyrinth/route_types.hpp"
+
+namespace lb {
+namespace router_detail {
+
+using Clock = std::chrono::steady_clock;
+inline double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Private accesses: plain, or through the TM as a compiler would emit them.
+template <bool kInstrumented>
+struct Access {
+  template <class Tx, class T>
+  static T load(Tx& tx, const T* p) {
+    if constexpr (kInstrumented) return tx.load(p); else return *p;
+  }
+  template <class Tx, class T>
+  static void store(Tx& tx, T* p, T v) {
+    if constexpr (kInstrumented) tx.store(p, v); else *p = v;
+  }
+};
+
+// Reads a shared word outside the TM (the raw snapshot).  Under
+// ThreadSanitizer the copy is word by word with relaxed atomics, so the race
+// STAMP accepts ("ok if not most up-to-date") is a declared one.
+inline void copy_row_raw(Cell* dst, const Cell* src, int64_t n) {
+#if defined(__SANITIZE_THREAD__)
+  for (int64_t i = 0; i < n; ++i) dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+#else
+  std::memcpy(dst, src, (size_t)n * sizeof(Cell));
+#endif
+}
+
+struct alignas(64) WorkQueue {
+  int64_t head = 0;  // next position in the work order; read and written in transactions
+};
+
+template <class R, bool kInstrumented>
+class Worker {
+  using Tx = typename R::Tx;
+  using P = Access<kInstrumented>;
+  // Queue entries are words when instrumented (the TM works in words).
+  using QEntry = std::conditional_t<kInstrumented, uint64_t, uint32_t>;
+
+ public:
+  Worker(R& rt, int id, const RouteRequest& req, SharedGrid& grid, WorkQueue& work)
+      : th_(rt, id), req_(req), maze_(*req.maze), shared_(grid), work_(work), layout_(maze_),
+        memory_(req.private_memory.make()) {
+    if (req.private_memory.filter) th_.set_private(memory_->predicate());
+    grid_ = static_cast<Cell*>(memory_->allocate((size_t)layout_.size * sizeof(Cell)));
+    // Pads are FULL once and for all: copies write only real cells.
+    std::fill_n(grid_, layout_.size, kFull);
+    queue_capacity_ = (size_t)layout_.size + 1;
+    queue_ = static_cast<QEntry*>(memory_->allocate(queue_capacity_ * sizeof(QEntry)));
+    trace_ = static_cast<uint32_t*>(memory_->allocate((size_t)maze_.cells() * sizeof(uint32_t)));
+  }
+  ~Worker() {
+    memory_->deallocate(trace_, (size_t)maze_.cells() * sizeof(uint32_t));
+    memory_->deallocate(queue_, queue_capacity_ * sizeof(QEntry));
+    memory_->deallocate(grid_, (size_t)layout_.size * sizeof(Cell));
+  }
+
+  void run() {
+    for (;;) {
+      int64_t next = -1;
+      th_.atomically([&](Tx& tx) {
+        int64_t h = tx.load(&work_.head);
+        next = -1;
+        if (h < (int64_t)req_.order.size()) {
+          tx.store(&work_.head, h + 1);
+          next = h;
+        }
+      });
+      if (next < 0) break;
+      route_pair(req_.order[(size_t)next]);
+    }
+    result_.stats = th_.stats();
+  }
+  WorkerResult& result() { return result_; }
+
+ private:
+  void route_pair(uint32_t pair_index) {
+    const Pair& pair = maze_.pairs[pair_index];
+    uint32_t* path = nullptr;
+    uint32_t length = 0;
+    th_.atomically([&](Tx& tx) {
+      path = nullptr;
+      length = 0;
+      auto t0 = Clock::now();
+      snapshot(tx);
+      auto t1 = Clock::now();
+      result_.copy_s += std::chrono::duration<double>(t1 - t0).count();
+      bool found = expand(tx, layout_.at(pair.src), layout_.at(pair.dst));
+      uint32_t n = found ? traceback(tx, pair.dst) : 0;
+      result_.expand_s += seconds_since(t1);
+      if (n == 0) return;  // no path: commit nothing, as STAMP
+      // The path outlives the transaction only if it commits (STAMP leaks it on abort).
+      uint32_t* p = static_cast<uint32_t*>(tx.alloc(n * sizeof(uint32_t)));
+      std::memcpy(p, trace_, n * sizeof(uint32_t));
+      claim(tx, p, n);
+      path = p;
+      length = n;
+    });
+    if (path != nullptr) {
+      result_.paths.push_back({pair_index, std::vector<uint32_t>(path, path + length)});
+      std::free(path);  // tx.alloc memory is malloc's once committed (tm/tm.hpp)
+    }
+  }
+
+  // grid_copy(): the shared grid into the private one.
+  void snapshot(Tx& tx) {
+    const Cell* src = shared_.cells();
+    const int64_t w = layout_.width;
+    switch (req_.params.snapshot) {
+      case Snapshot::kRaw:
+        for (int64_t z = 0; z < layout_.depth; ++z)
+          for (int64_t y = 0; y < layout_.height; ++y)
+            copy_row_raw(&grid_[layout_.at(0, y, z)], &src[layout_.shared_index(0, y, z)], w);
+        return;
+      case Snapshot::kTracked:
+      case Snapshot::kReleased:
+        for (int64_t z = 0; z < layout_.depth; ++z)
+          for (int64_t y = 0; y < layout_.height; ++y) {
+            const Cell* s = &src[layout_.shared_index(0, y, z)];
+            Cell* d = &grid_[layout_.at(0, y, z)];
+            for (int64_t x = 0; x < w; ++x) P::store(tx, &d[x], tx.load(&s[x]));
+          }
+        if (req_.params.snapshot == Snapshot::kReleased) {
+          // STAMP's USE_EARLY_RELEASE: a cache line at a time, after the copy.
+          constexpr int64_t kLine = 64 / sizeof(Cell);
+          for (int64_t i = 0; i < shared_.size(); i += kLine)
+            tx.release(&src[i], (size_t)std::min(kLine, shared_.size() - i) * sizeof(Cell));
+        }
+        return;
+    }
+  }
+
+  // PdoExpansion(): breadth-first wave from the source; a cell is queued
+  // again whenever a cheaper way to it is found.
+  bool expand(Tx& tx, uint32_t src, uint32_t dst) {
+    const int64_t xc = req_.params.x_cost, yc = req_.params.y_cost, zc = req_.params.z_cost;
+    const uint32_t row = (uint32_t)layout_.row, plane = (uint32_t)layout_.plane;
+    const uint32_t last_plane = layout_.last_plane_start(), second_plane = layout_.second_plane_start();
+    size_t head = 0, tail = 0;
+    push(tx, tail, src);
+    P::store(tx, &grid_[src], Cell{0});
+    P::store(tx, &grid_[dst], kEmpty);
+    auto visit = [&](uint32_t i, Cell value) {
+      Cell old = P::load(tx, &grid_[i]);
+      if (old == kEmpty || (old != kFull && value < old)) {
+        P::store(tx, &grid_[i], value);
+        push(tx, tail, i);
+      }
+    };
+    while (head < tail) {
+      uint32_t i = (uint32_t)P::load(tx, &queue_[head++]);
+      if (i == dst) return true;
+      Cell v = P::load(tx, &grid_[i]);
+      visit(i + 1, v + xc);    // +x (pads stop the wave at the row's end)
+      visit(i - 1, v + xc);    // -x
+      visit(i + row, v + yc);  // +y
+      visit(i - row, v + yc);  // -y
+      if (i < last_plane) visit(i + plane, v + zc);     // +z
+      if (i >= second_plane) visit(i - plane, v + zc);  // -z
+    }
+    return false;
+  }
+
+  void push(Tx& tx, size_t& tail, uint32_t i) {
+    if (tail == queue_capacity_) grow_queue(tx);
+    P::store(tx, &queue_[tail++], (QEntry)i);
+  }
+
+  // Rare: a wave that queues more entries than the grid has cells.
+  void grow_queue(Tx& tx) {
+    size_t bigger = queue_capacity_ * 2;
+    auto* q = static_cast<QEntry*>(memory_->allocate(bigger * sizeof(QEntry)));
+    for (size_t k = 0; k < queue_capacity_; ++k) P::store(tx, &q[k], P::load(tx, &queue_[k]));
+    memory_->deallocate(queue_, queue_capacity_ * sizeof(QEntry));
+    queue_ = q;
+    queue_capacity_ = bigger;
+  }
+
+  struct Point {
+    int64_t x, y, z;
+    Cell value;
+    int momentum;  // 0 none, then STAMP's POSX POSY POSZ NEGX NEGY NEGZ
+  };
+  struct Move {
+    int64_t dx, dy, dz;
+    int momentum;
+  };
+  static constexpr Move kMoves[6] = {{1, 0, 0, 1}, {0, 1, 0, 2}, {0, 0, 1, 3},
+                                     {-1, 0, 0, 4}, {0, -1, 0, 5}, {0, 0, -1, 6}};
+
+  // traceToNeighbor(): '<=' favours the later neighbour over the current best.
+  void trace_to(Tx& tx, const Point& curr, const Move& m, bool use_momentum, Point& next) {
+    int64_t x = curr.x + m.dx, y = curr.y + m.dy, z = curr.z + m.dz;
+    if (x < 0 || x >= layout_.width || y < 0 || y >= layout_.height || z < 0 || z >= layout_.depth) return;
+    Cell value = P::load(tx, &grid_[layout_.at(x, y, z)]);
+    if (value == kEmpty || value == kFull) return;
+    Cell b = (use_momentum && curr.momentum != m.momentum) ? req_.params.bend_cost : 0;
+    if (value + b <= next.value) next = {x, y, z, value, m.momentum};
+  }
+
+  // PdoTraceback(): from the destination down the cost gradient to the
+  // source (value 0).  Fills trace_ with shared indices; 0 if stuck.
+  uint32_t traceback(Tx& tx, const Coord& dst) {
+    Point next{dst.x, dst.y, dst.z, P::load(tx, &grid_[layout_.at(dst)]), 0};
+    uint32_t n = 0;
+    for (;;) {
+      trace_[n++] = (uint32_t)layout_.shared_index(next.x, next.y, next.z);
+      P::store(tx, &grid_[layout_.at(next.x, next.y, next.z)], kFull);
+      if (next.value == 0) return n;
+      Point curr = next;
+      for (const Move& m : kMoves) trace_to(tx, curr, m, true, next);
+      if (next.x == curr.x && next.y == curr.y && next.z == curr.z) {
+        // Bend costs may hide every neighbour: try again ignoring momentum.
+        next.value = curr.value;
+        for (const Move& m : kMoves) trace_to(tx, curr, m, false, next);
+        if (next.x == curr.x && next.y == curr.y && next.z == curr.z) return 0;
+      }
+    }
+  }
+
+  // TMgrid_addPath(): endpoints are FULL already; the interior must still
+  // be empty on the shared grid, or another worker got there first.
+  void claim(Tx& tx, const uint32_t* path, uint32_t n) {
+    Cell* g = shared_.cells();
+    for (uint32_t i = 1; i + 1 < n; ++i) {
+      if (tx.load(&g[path[i]]) != kEmpty) tx.restart();
+      tx.store(&g[path[i]], kFull);
+    }
+  }
+
+  typename R::Thread th_;
+  const RouteRequest& req_;
+  const Maze& maze_;
+  SharedGrid& shared_;
+  WorkQueue& work_;
+  PaddedLayout layout_;
+  std::unique_ptr<PrivateMemory> memory_;
+  Cell* grid_ = nullptr;
+  QEntry* queue_ = nullptr;
+  size_t queue_capacity_ = 0;
+  uint32_t* trace_ = nullptr;
+  WorkerResult result_;
+};
+
+template <class R, bool kInstrumented>
+void run_workers(R& rt, const RouteRequest& req, SharedGrid& grid, RouteOutcome& out) {
+  WorkQueue work;
+  std::vector<std::exception_ptr> errors(req.threads);
+  std::vector<std::thread> threads;
+  out.workers.resize(req.threads);
+  auto start = Clock::now();
+  for (int id = 0; id < req.threads; ++id)
+    threads.emplace_back([&, id] {
+      try {
+        Worker<R, kInstrumented> w(rt, id, req, grid, work);
+        w.run();
+        out.workers[id] = std::move(w.result());
+      } catch (...) {
+        errors[id] = std::current_exception();
+      }
+    });
+  for (auto& t : threads) t.join();
+  out.elapsed_s = seconds_since(start);
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace router_detail
+
+// Routes every pair of req.maze with runtime R.  Throws std::invalid_argument
+// when R refuses its options or thread count, std::bad_alloc when memory runs out.
+template <class R>
+RouteOutcome route(const RouteRequest& req) {
+  R rt(req.tm_options, req.threads);
+  SharedGrid grid(*req.maze);
+  RouteOutcome out;
+  if (req.params.private_access == PrivateAccess::kInstrumented)
+    router_detail::run_workers<R, true>(rt, req, grid, out);
+  else
+    router_detail::run_workers<R, false>(rt, req, grid, out);
+  out.tm_config = rt.describe();
+  out.final_grid.assign(grid.cells(), grid.cells() + grid.size());
+  return out;
+}
+
+}  // namespace lb

@@ -1,0 +1,119 @@
+// The command-line tool as a user meets it: STAMP's lines, exit statuses,
+// clear errors naming file and line, and the JSON record.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+struct Result {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(LB_LABYRINTH_BIN) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  Result r{-1, {}};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  return r;
+}
+
+std::string write_input(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+const char* kSmall = "d 8 8 2\np 0 0 0 7 7 1\np 0 7 0 7 0 0\np 3 3 1 4 4 1\n";
+
+TEST(Cli, PrintsStampLinesAndVerifies) {
+  Result r = run("-i " + write_input("small.txt", kSmall));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Maze dimensions = 8 x 8 x 2\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Paths to route  = 3\n"), std::string::npos);
+  EXPECT_NE(r.output.find("Paths routed    = 3\n"), std::string::npos);
+  EXPECT_NE(r.output.find("Elapsed time    = "), std::string::npos);
+  EXPECT_NE(r.output.find("Verification passed.\n"), std::string::npos);
+}
+
+TEST(Cli, WritesResultRecord) {
+  std::string json = ::testing::TempDir() + "/record.json";
+  Result r = run("-i " + write_input("small.txt", kSmall) + " --tm lock -t 2 --repetition 4 --json " + json);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream f(json);
+  nlohmann::json j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["schema"], "labyrinth-bench/run/1");
+  EXPECT_EQ(j["status"], "ok");
+  EXPECT_EQ(j["tm"]["name"], "lock");
+  EXPECT_EQ(j["threads"], 2);
+  EXPECT_EQ(j["repetition"], 4);
+  EXPECT_EQ(j["input"]["name"], "small");
+  EXPECT_EQ(j["input"]["dims"], nlohmann::json({8, 8, 2}));
+  EXPECT_EQ(j["input"]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(j["result"]["paths_routed"], 3);
+  EXPECT_EQ(j["result"]["verified"], true);
+  EXPECT_EQ(j["result"]["path_hash"].get<std::string>().size(), 16u);
+  EXPECT_GE(j["time"]["elapsed_s"].get<double>(), 0.0);
+  EXPECT_GE(j["tm_stats"]["commits"].get<int>(), 3 + 1);  // 3 routes and the pops
+  EXPECT_EQ(j["mode"]["snapshot"], "raw");
+  EXPECT_EQ(j["allocator"]["detected"], "glibc");
+  EXPECT_TRUE(j["machine"].contains("thp"));
+}
+
+TEST(Cli, JsonToStdoutKeepsStdoutPure) {
+  std::string cmd = std::string(LB_LABYRINTH_BIN) + " -i " + write_input("small.txt", kSmall) + " --json - 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ASSERT_EQ(pclose(p), 0);
+  nlohmann::json j = nlohmann::json::parse(out);  // throws if anything else is there
+  EXPECT_EQ(j["status"], "ok");
+}
+
+TEST(Cli, BadInputNamesFileAndLineAndExitsTwo) {
+  std::string path = write_input("bad.txt", "d 8 8 2\np 0 0 0 9 9 9\n");
+  std::string json = ::testing::TempDir() + "/bad.json";
+  Result r = run("-i " + path + " --json " + json);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find(path + ":2: destination (9, 9, 9) is outside the 8 x 8 x 2 grid"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("Paths routed"), std::string::npos);  // refused before routing
+  std::ifstream f(json);
+  nlohmann::json j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["status"], "failed");
+  EXPECT_EQ(j["failure"]["reason"], "input");
+  EXPECT_TRUE(j["time"].is_null());  // a failed run carries no number
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  std::string in = write_input("small.txt", kSmall);
+  EXPECT_EQ(run("-i " + in + " --tm nosuch").status, 2);
+  Result seq = run("-i " + in + " --tm seq -t 2");
+  EXPECT_EQ(seq.status, 2);
+  EXPECT_NE(seq.output.find("one thread only"), std::string::npos) << seq.output;
+  EXPECT_EQ(run("-i " + in + " -t 0").status, 2);
+  EXPECT_EQ(run("-i " + in + " -x 0").status, 2);
+  EXPECT_EQ(run("-i " + in + " --snapshot sideways").status, 2);
+  EXPECT_EQ(run("").status, 2);  // no input
+  EXPECT_EQ(run("--help").status, 0);
+}
+
+TEST(Cli, PrintsRoutedMazeLikeStamp) {
+  Result r = run("-p -i " + write_input("small.txt", kSmall));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Routed Maze:\n[z = 0]\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("[z = 1]\n"), std::string::npos);
+}
+
+}  // namespace
