@@ -61,13 +61,24 @@ def main():
     ap.add_argument("--runs", default="seq:1,lock:2", help="TM:THREADS,... (e.g. seq:1,stm:1,stm:2)")
     ap.add_argument("--only", default="", help="run only groups whose name contains this")
     ap.add_argument("--json", help="write every record here (JSON lines)")
+    ap.add_argument("--replay", help="analyse the records of an earlier --json instead of running")
     args = ap.parse_args()
     runs = [(r.split(":")[0], int(r.split(":")[1])) for r in args.runs.split(",")]
     cs = [c for c in configs(runs) if args.only in c["group"]]
     samples = {name(c): [] for c in cs}
     unique = list({name(c): c for c in cs}.values())  # a configuration in two groups runs once per round
     out = open(args.json, "w") if args.json else None
-    for r in range(args.rounds):
+    if args.replay:
+        by_name = {name(c): c for c in cs}
+        for line in open(args.replay):
+            rec = json.loads(line)
+            c = {"tm": rec["tm"]["name"], "threads": rec["threads"], "allocator": rec["allocator"]["requested"],
+                 "private_memory": rec["private_memory"]["source"], "private": rec["mode"]["private"],
+                 "page": {4096: "4k", 2097152: "2m", 1073741824: "1g"}.get(rec["private_memory"]["page_size"])}
+            if name(c) in by_name:
+                samples[name(c)].append(rec)
+        args.rounds = max(len(v) for v in samples.values())
+    for r in range(0 if args.replay else args.rounds):
         k = (r * 5) % len(unique)
         for c in unique[k:] + unique[:k]:
             rec = run(args.bin, args.input, c, r)
@@ -79,23 +90,30 @@ def main():
     def med(recs, f):
         return statistics.median(f(x) for x in recs)
 
-    print(f"input {args.input}, {args.rounds} rounds, interleaved; times are the routing phase (elapsed_s)")
-    print(f"{'configuration':50} {'median s':>9} {'spread':>7} {'ratio':>6} {'copy s':>7} {'faults':>7} {'page':>8}")
+    print(f"input {args.input}, {args.rounds} rounds, interleaved; routing phase only: wall = elapsed_s, "
+          f"cpu = user_s + sys_s (less sensitive to being descheduled on a shared machine)")
+    print(f"{'configuration':50} {'wall s':>7} {'spread':>7} {'ratio':>6} {'cpu s':>7} {'spread':>7} {'ratio':>6} "
+          f"{'copy s':>7} {'faults':>7} {'page':>8}")
+    cpu = lambda x: x["time"]["user_s"] + x["time"]["sys_s"]
     for group in dict.fromkeys(c["group"] for c in cs):
         members = [c for c in cs if c["group"] == group]
-        base = None
-        meds = []
+        base = cbase = None
+        meds, cmeds = [], []
         for c in members:
             recs = samples[name(c)]
             ts = [x["time"]["elapsed_s"] for x in recs]
-            m = statistics.median(ts)
-            base = base or m
+            cs_ = [cpu(x) for x in recs]
+            m, cm = statistics.median(ts), statistics.median(cs_)
+            base, cbase = base or m, cbase or cm
             meds.append(m)
-            print(f"{name(c):50} {m:9.3f} {(max(ts) - min(ts)) / m:7.1%} {m / base:6.3f} "
+            cmeds.append(cm)
+            print(f"{name(c):50} {m:7.3f} {(max(ts) - min(ts)) / m:7.1%} {m / base:6.3f} "
+                  f"{cm:7.3f} {(max(cs_) - min(cs_)) / cm:7.1%} {cm / cbase:6.3f} "
                   f"{med(recs, lambda x: x['time']['copy_s']):7.3f} "
                   f"{med(recs, lambda x: x['memory']['minor_faults']):7.0f} "
                   f"{str(recs[0]['private_memory']['page_size']):>8}")
-        print(f"  {group}: spread slowest/fastest - 1 = {max(meds) / min(meds) - 1:.1%}\n")
+        print(f"  {group}: spread slowest/fastest - 1 = {max(meds) / min(meds) - 1:.1%} (wall), "
+              f"{max(cmeds) / min(cmeds) - 1:.1%} (cpu)\n")
 
 
 if __name__ == "__main__":
