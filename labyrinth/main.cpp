@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "allocators/allocpage.hpp"
 #include "allocators/malloc_select.hpp"
 #include "allocators/pagemap.hpp"
 #include "labyrinth/grid.hpp"
@@ -189,6 +190,13 @@ int run(const Options& o, char** argv) {
     return fail(o, record, "runtime", e.what(), kRuntimeFailure);
   }
   record.usage_after = lb::ProcessUsage::now();
+  if (allocpage_ready()) {
+    allocpage_stats s = allocpage_get_stats();
+    record.private_stats = {{"pages_in_use", s.pages_in_use},   {"high_water", s.high_water},
+                            {"pages_committed", s.pages_committed}, {"refills", s.refills},
+                            {"failed_atomic", s.failed_atomic}, {"foreign_frees", s.foreign_frees},
+                            {"double_frees", s.double_frees},   {"invalid_frees", s.invalid_frees}};
+  }
   record.outcome = &outcome;
   record.tm_config = outcome.tm_config;
 

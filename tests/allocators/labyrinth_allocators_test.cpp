@@ -126,6 +126,15 @@ TEST(LabyrinthAllocators, AllocpagePrivateMemoryGivesTheSamePaths) {
   EXPECT_EQ(m.record["private_memory"]["source"], "malloc");
   EXPECT_EQ(a.record["result"]["path_hash"], m.record["result"]["path_hash"]);
   EXPECT_EQ(a.record["result"]["verified"], true);
+  // One worker, three blocks, all given back; the pre-faulted reserve was enough.
+  const auto& st = a.record["private_memory"]["allocpage"];
+  ASSERT_TRUE(st.is_object()) << a.record["private_memory"];
+  EXPECT_EQ(st["pages_in_use"], 0);
+  EXPECT_GT(st["high_water"].get<int>(), 0);
+  EXPECT_EQ(st["refills"], 0);
+  EXPECT_EQ(st["foreign_frees"], 0);
+  EXPECT_EQ(st["double_frees"], 0);
+  EXPECT_TRUE(m.record["private_memory"]["allocpage"].is_null());
 }
 
 TEST(LabyrinthAllocators, AllocpageOnTwoThreadsVerifies) {
