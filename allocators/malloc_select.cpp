@@ -26,6 +26,10 @@ std::string base_name(const std::string& p) {
 // The table name of a malloc library, from its file name.
 std::string name_of_library(const std::string& path) {
   std::string b = base_name(path);
+  // GCC's sanitizers are shared runtimes that replace malloc (clang links
+  // them into the program: see malloc_detect).
+  if (b.rfind("libasan.so", 0) == 0) return "asan";
+  if (b.rfind("libtsan.so", 0) == 0) return "tsan";
   for (const char* n : {"jemalloc", "mimalloc", "tbbmalloc", "tcmalloc"})
     if (b.find(n) != std::string::npos) return n;
   if (b.rfind("libc.so", 0) == 0 || b.rfind("libc-", 0) == 0) return "glibc";

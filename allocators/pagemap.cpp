@@ -57,7 +57,10 @@ std::string errno_text(const char* what) {
 
 // Faults in every page of the range now, so later use never faults.
 bool prefault(char* p, size_t bytes, size_t page_size) {
-  if (madvise(p, bytes, MADV_POPULATE_WRITE) == 0) return true;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (madvise(p, bytes, MADV_POPULATE_WRITE) == 0) return true;
+    if (errno != EINTR && errno != EAGAIN) break;  // transient: try again
+  }
   if (errno != EINVAL) return false;
   // Kernels before 5.14: touch each page by hand.
   for (size_t off = 0; off < bytes; off += page_size) *reinterpret_cast<volatile char*>(p + off) = 0;

@@ -149,8 +149,9 @@ TEST(LabyrinthAllocators, TwoMibPagesAreRecordedAsObtainedOrRefusedWithAdvice) {
   if (a.status == 0) {
     EXPECT_EQ(a.record["private_memory"]["page_size"], 2 * 1024 * 1024);
   } else {
-    EXPECT_EQ(a.status, 2);
-    EXPECT_NE(a.record["failure"]["message"].get<std::string>().find("nr_hugepages"), std::string::npos);
+    EXPECT_EQ(a.status, 2) << a.out;
+    ASSERT_TRUE(a.record.is_object()) << a.out;
+    EXPECT_NE(a.record["failure"]["message"].get<std::string>().find("nr_hugepages"), std::string::npos) << a.out;
   }
 }
 

@@ -51,6 +51,14 @@ TEST(MallocSelect, DetectsTheMallocOfThisBinary) {
   EXPECT_EQ(malloc_mismatch(malloc_resolve("glibc"), d), "") << "the default choice matches this binary";
 }
 
+TEST(MallocSelect, SanitizerRuntimesAreNamedAndAcceptedForTheDefaultOnly) {
+  // GCC's ASan/TSan runtimes are shared libraries that own malloc.
+  malloc_detected asan{"asan", "/usr/lib/x86_64-linux-gnu/libasan.so.8.0.0", std::nullopt};
+  EXPECT_EQ(malloc_mismatch(malloc_resolve("glibc"), asan), "");
+  malloc_choice je{"jemalloc", "/usr/lib/x86_64-linux-gnu/libjemalloc.so", ""};
+  EXPECT_NE(malloc_mismatch(je, asan), "");
+}
+
 TEST(MallocSelect, AMismatchSaysWhatWasAskedAndWhatServes) {
   malloc_detected glibc{"glibc", "/usr/lib/x86_64-linux-gnu/libc.so.6", "2.36"};
   malloc_choice c{"jemalloc", "/usr/lib/x86_64-linux-gnu/libjemalloc.so", ""};
