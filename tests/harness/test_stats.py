@@ -100,13 +100,17 @@ class HeadlineTest(unittest.TestCase):
     def test_numbers_come_from_the_records(self):
         from harness.headline import headline
         recs = (runs([2.0, 2.0, 2.0], tm="seq") + runs([1.0, 1.0, 1.0], tm="stm", threads=2)
+                + runs([4.0, 0.5], tm="lock", threads=2)  # best-of-runs: 2.0 / 0.5
                 + [record(tm="stm", threads=2, snapshot="tracked", elapsed=3.0, read_set=400.0, aborts=9)] * 3
                 + [record(tm="stm", threads=2, snapshot="released", elapsed=1.5, read_set=40.0, aborts=3)] * 3
                 + runs([2.2, 2.2], tm="seq", allocator="jemalloc"))
         text = headline(recs, "syn")
-        self.assertIn("| in | stm | 2 | 2.000 | 1.000 | 2.00x (2.00-2.00) |", text)
+        self.assertIn("| in | stm | 2 | 2.000 | 1.000 | 2.00x (2.00-2.00) | 2.00x |", text)
         self.assertIn("| in | stm | 2 | direct | 0.50x (0.50-0.50) | 400 -> 40 | 9 -> 3 |", text)
         self.assertIn("| in | seq | 1 | glibc | jemalloc | 10.0% |", text)
+        (lock,) = [l for l in text.splitlines() if l.startswith("| in | lock | 2 |")]
+        self.assertTrue(lock.startswith("| in | lock | 2 | 2.000 | 2.250 | 0.89x"), lock)
+        self.assertTrue(lock.endswith("| 4.00x |"), lock)
 
     def test_says_what_was_not_measured(self):
         from harness.headline import headline
