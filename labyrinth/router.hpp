@@ -26,8 +26,11 @@
 namespace lb {
 namespace router_detail {
 
+// The free helpers below are `static`: run_itm.cpp compiles this header with
+// other flags (-fgnu-tm; no -fsanitize=thread in the TSan build), and the
+// linker must not pick its copy of an inline function for the other runtimes.
 using Clock = std::chrono::steady_clock;
-inline double seconds_since(Clock::time_point t) {
+static inline double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
@@ -36,8 +39,8 @@ inline double seconds_since(Clock::time_point t) {
 // routing transaction's bookkeeping (phase timers, every attempt) and its
 // private-memory work are such calls: marked pure, they run uninstrumented
 // and are not rolled back, which is what every other runtime does with them.
-TM_PURE inline Clock::time_point now() { return Clock::now(); }
-TM_PURE inline void add_seconds(double* acc, Clock::time_point from, Clock::time_point to) {
+TM_PURE static inline Clock::time_point now() { return Clock::now(); }
+TM_PURE static inline void add_seconds(double* acc, Clock::time_point from, Clock::time_point to) {
   *acc += std::chrono::duration<double>(to - from).count();
 }
 
@@ -58,7 +61,7 @@ struct Access {
 // ThreadSanitizer the copy is word by word with relaxed atomics, so the race
 // STAMP accepts ("ok if not most up-to-date") is a declared one.
 // Pure under libitm: this is the uninstrumented copy STAMP's STM build makes.
-TM_PURE inline void copy_row_raw(Cell* dst, const Cell* src, int64_t n) {
+TM_PURE static inline void copy_row_raw(Cell* dst, const Cell* src, int64_t n) {
 #if defined(__SANITIZE_THREAD__)
   for (int64_t i = 0; i < n; ++i) dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 #else
