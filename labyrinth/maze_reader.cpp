@@ -89,13 +89,15 @@ void check_dimensions(const Maze& m, const std::string& file, int64_t line) {
     throw InputError(file, line,
                      "dimensions must be at least 1, got " + std::to_string(m.width) + " " +
                          std::to_string(m.height) + " " + std::to_string(m.depth));
-  // Multiply in 128 bits: a hostile line may hold numbers near 2^63.
-  __int128 cells = (__int128)m.width * m.height * m.depth;
+  // A hostile line may hold numbers near 2^63: no dimension above 2^32 can
+  // pass, and below that the products fit in 128 bits.
+  bool huge = m.width > UINT32_MAX || m.height > UINT32_MAX || m.depth > UINT32_MAX;
+  __int128 cells = huge ? 0 : (__int128)m.width * m.height * m.depth;
   // The router's private grid pads each row and each plane by one cell and
   // indexes it with 32-bit integers.
-  __int128 padded = (__int128)(m.width + 1) * (m.height + 1) * m.depth + m.width + 1;
-  if (cells > max_grid_cells() || padded > (__int128)UINT32_MAX) {
-    long double bytes = (long double)cells * 8 * 2;
+  __int128 padded = huge ? 0 : ((__int128)m.width + 1) * ((__int128)m.height + 1) * m.depth + m.width + 1;
+  if (huge || cells > max_grid_cells() || padded > (__int128)UINT32_MAX) {
+    long double bytes = (long double)m.width * (long double)m.height * (long double)m.depth * 8 * 2;
     char need[64];
     std::snprintf(need, sizeof need, "%.3Lg GiB", bytes / (1024.0L * 1024 * 1024));
     long double have = (long double)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
