@@ -68,7 +68,8 @@ ItmRuntime::ItmRuntime(Options options, int max_threads) {
     if (!itm_detail::never()) __transaction_cancel [[outer]];
     done = true;
   }
-  cancel_ok_ = !done && probe_word == 0;
+  bool probe_ok = !done && probe_word == 0;
+  cancel_ok_ = probe_ok && (method_ == "ml_wt" || method_ == "gl_wt");  // see tm/itm.hpp
 }
 
 Options ItmRuntime::describe() const {

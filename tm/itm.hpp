@@ -9,14 +9,15 @@
 //    TM attributes; atomically() then runs the body again.  A C++ exception
 //    cannot do it: an exception leaving a libitm transaction commits it, and
 //    one thrown and caught inside crashed ml_wt and gl_wt.
-//  - Whether a cancel rolls back: in a standalone experiment (a store written
-//    inline in the body, ITM_DEFAULT_METHOD=serialirr or unset with one
-//    thread) the stores of a cancelled attempt stayed.  So the runtime probes
-//    once at construction; where cancel would not roll back it runs bodies as
-//    plain transactions without an abort path and refuses tx.restart() with a
-//    clear error rather than corrupt memory.  With this runtime's code the
-//    probe and tests/tm/itm_test.cpp see rollback under every method tried
-//    (ml_wt, gl_wt, serial, serialirr, serialirr_onwrite).
+//  - A cancel rolls back reliably only under libitm's instrumented methods
+//    (ml_wt, gl_wt).  Under serial, serialirr and serialirr_onwrite whether
+//    the stores of a cancelled attempt stay depends on how GCC compiled the
+//    body (tests/tm/itm_test.cpp saw rollback at -O3 and none at -O2 -g, and
+//    so did a standalone experiment).  So under those methods (and if a
+//    construction-time probe fails) the runtime runs bodies as transactions
+//    without an abort path (libitm runs them irrevocably, as asked) and
+//    refuses tx.restart() with a clear error rather than corrupt memory.
+//    Labyrinth never restarts there: serialised transactions cannot collide.
 //  - ITM_DEFAULT_METHOD unset: libitm would use serialirr while one thread
 //    is registered (and ml_wt beyond).  So the runtime sets ml_wt, libitm's
 //    own multi-thread default, before the first transaction: every run is

@@ -34,16 +34,32 @@ TEST(Itm, TransactionsAreRetryableUnlessSerialWasAsked) {
   ItmRuntime::Thread th(rt, 0);
   std::atomic<uint64_t> how{0};
   th.atomically([&](ItmRuntime::Tx&) { lbtm::itm_detail::set(reinterpret_cast<uint64_t*>(&how), uint64_t(lbtm::itm_detail::how_executing())); });
-  if (serial_method(asked_method())) {
-    // Asked for: libitm may run it irrevocably (2) or, because our
-    // transactions can be cancelled, serially with an undo log (1).
+  if (serial_method(asked_method())) {  // asked for: serialised, and no restart
+    // serialirr is irrevocable from the start; serial keeps an undo log
+    // (revocable); serialirr_onwrite turns irrevocable at its first write.
+    if (asked_method() == "serialirr") EXPECT_EQ(how.load(), 2u);
     EXPECT_TRUE(how.load() == 1u || how.load() == 2u) << how.load();
     EXPECT_EQ(th.stats().irrevocable, how.load() == 2u ? 1u : 0u);
+    EXPECT_FALSE(rt.restart_rolls_back());
   } else {
     EXPECT_EQ(how.load(), 1u);
     EXPECT_EQ(th.stats().irrevocable, 0u);
     EXPECT_TRUE(rt.restart_rolls_back());
   }
+}
+
+// Under a serial method tx.restart() stops the process with a clear error
+// instead of running on with an attempt's stores not rolled back.
+TEST(ItmDeathTest, RestartUnderASerialMethodIsRefused) {
+  if (!serial_method(asked_method())) GTEST_SKIP() << "only under serial methods";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        ItmRuntime rt({}, 1);
+        ItmRuntime::Thread th(rt, 0);
+        th.atomically([&](ItmRuntime::Tx& tx) { tx.restart(); });
+      },
+      "libitm does not roll a cancelled transaction back");
 }
 
 // Every method that can roll a restart back must pass the shared cases.
