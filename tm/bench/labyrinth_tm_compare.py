@@ -5,8 +5,9 @@ Runs build/<config>/bin/labyrinth for every configuration below, the
 repetitions interleaved (run 1 of every configuration, then run 2, ...) so
 that a busy shared machine slows all of them alike, and prints one markdown
 table: median elapsed routing time, spread (slowest/fastest - 1), median
-time relative to the first row, aborts and read-set sizes from the result
-records.  Every run must verify, or the script stops.
+time relative to the first row, median CPU time (user+sys: on a loaded
+machine a steadier measure of one thread's work than wall time), aborts and
+read-set sizes from the result records.  Every run must verify, or the script stops.
 
   tm/bench/labyrinth_tm_compare.py INPUT [--reps 3] [--bin build/rel/bin/labyrinth]
 """
@@ -84,13 +85,14 @@ def main():
     base = statistics.median(r["time"]["elapsed_s"] for r in recs[0])
     print(f"input {os.path.basename(a.input)}, {a.reps} runs each, interleaved; "
           f"relative = median / median of the first row")
-    print("| runtime | threads | median s | spread | relative | aborts (median) | read set max | read set mean | released |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| runtime | threads | median s | spread | relative | median CPU s (user+sys) | aborts (median) | read set max | read set mean | released |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for c, rs in zip(cfgs, recs):
         t = [r["time"]["elapsed_s"] for r in rs]
         s = [r["tm_stats"] for r in rs]
         med = statistics.median(t)
-        print(f"| {c[0]} | {c[2]} | {med:.3f} | {max(t) / min(t) - 1:.0%} | {med / base:.2f} | "
+        cpu = statistics.median(r["time"]["user_s"] + r["time"]["sys_s"] for r in rs)
+        print(f"| {c[0]} | {c[2]} | {med:.3f} | {max(t) / min(t) - 1:.0%} | {med / base:.2f} | {cpu:.3f} | "
               f"{statistics.median(x['aborts'] for x in s):.0f} | {max(x['read_set_max'] for x in s)} | "
               f"{statistics.median(x['read_set_mean'] for x in s):.0f} | {statistics.median(x['released'] for x in s):.0f} |")
 
