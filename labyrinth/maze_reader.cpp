@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 
 #include "labyrinth/maze.hpp"
 
@@ -181,7 +182,9 @@ Maze parse_maze(std::string_view text, const std::string& name) {
       throw InputError(name, pair.line, "destination " + describe(pair.dst) + " is outside the " + grid() + " grid");
   }
   if (!maze.walls.empty()) {
-    std::vector<int64_t> endpoint_line(maze.cells(), 0);
+    // Keyed by endpoint, not an array over the grid: the reader's memory
+    // stays proportional to the file, whatever the dimensions.
+    std::unordered_map<int64_t, int64_t> endpoint_line;
     for (const Pair& pair : maze.pairs) {
       endpoint_line[maze.index(pair.src)] = pair.line;
       endpoint_line[maze.index(pair.dst)] = pair.line;
@@ -190,9 +193,9 @@ Maze parse_maze(std::string_view text, const std::string& name) {
       const Coord& w = maze.walls[i];
       if (!maze.contains(w))
         throw InputError(name, wall_lines[i], "wall " + describe(w) + " is outside the " + grid() + " grid");
-      if (int64_t l = endpoint_line[maze.index(w)])
+      if (auto it = endpoint_line.find(maze.index(w)); it != endpoint_line.end())
         throw InputError(name, wall_lines[i],
-                         "wall " + describe(w) + " is on an endpoint of the pair at line " + std::to_string(l));
+                         "wall " + describe(w) + " is on an endpoint of the pair at line " + std::to_string(it->second));
     }
   }
   return maze;

@@ -198,12 +198,28 @@ class Worker {
     P::store(tx, &grid_[dst], kEmpty);
     auto visit = [&](uint32_t i, Cell value) {
       Cell old = P::load(tx, &grid_[i]);
-      if (old == kEmpty || (old != kFull && value < old)) {
+      // STAMP: EMPTY, or not FULL and cheaper.  FULL (-2) is below every
+      // cost (>= 0), so "cheaper" alone already excludes it.
+      if (old == kEmpty || value < old) {
         P::store(tx, &grid_[i], value);
         push(tx, tail, i);
       }
     };
     while (head < tail) {
+      if constexpr (!kInstrumented) {
+        // The queue says which cells expand next: fetch the neighbourhood of
+        // one a few entries ahead (other rows and planes are other lines).
+        if (head + kPrefetchAhead < tail) {
+          // Integer arithmetic: near the grid's ends these addresses lie
+          // outside it, which a prefetch tolerates and a pointer must not.
+          uintptr_t at = (uintptr_t)grid_ + (uintptr_t)queue_[head + kPrefetchAhead] * sizeof(Cell);
+          uintptr_t dy = row * sizeof(Cell), dz = plane * sizeof(Cell);
+          __builtin_prefetch((const void*)(at + dy), 1);
+          __builtin_prefetch((const void*)(at - dy), 1);
+          __builtin_prefetch((const void*)(at + dz), 1);
+          __builtin_prefetch((const void*)(at - dz), 1);
+        }
+      }
       uint32_t i = (uint32_t)P::load(tx, &queue_[head++]);
       if (i == dst) return true;
       Cell v = P::load(tx, &grid_[i]);
@@ -216,6 +232,8 @@ class Worker {
     }
     return false;
   }
+
+  static constexpr size_t kPrefetchAhead = 8;
 
   void push(Tx& tx, size_t& tail, uint32_t i) {
     if (tail == queue_capacity_) grow_queue(tx);
