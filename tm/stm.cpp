@@ -37,8 +37,7 @@ StmRuntime::StmRuntime(Options options, int max_threads) : max_threads_(max_thre
   backoff_log2_ = take_option(options, "backoff_log2", 12, 0, 24);
   if (!options.empty()) throw std::invalid_argument("stm: unknown option '" + options.begin()->first + "'");
   lock_mask_ = (uint64_t(1) << locks_log2_) - 1;
-  locks_.reset(new Lock[size_t(1) << locks_log2_]);
-  for (size_t i = 0; i <= lock_mask_; ++i) locks_[i].store(0, std::memory_order_relaxed);
+  locks_.reset(new Lock[size_t(1) << locks_log2_]());  // all free, version 0
 }
 
 Options StmRuntime::describe() const {
