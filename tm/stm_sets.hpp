@@ -10,6 +10,7 @@
 // neighbouring slots: reading memory sequentially touches the table
 // sequentially too.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -25,20 +26,32 @@ inline size_t line_slot(uintptr_t addr, unsigned log2_cap) {
 }
 
 // A set of word addresses with erase by range.  Erased slots become
-// tombstones; the table is rebuilt (smaller or larger) when live entries and
-// tombstones no longer fit, or when releases leave it mostly empty, so that a
-// validation scan costs O(live entries) amortised.
+// tombstones; the table grows when live entries and tombstones no longer fit.
+// It keeps its capacity from one attempt to the next (Labyrinth's routing
+// transactions read the whole grid every time: regrowing it through a dozen
+// rehashes per transaction cost more than the reads), and shrinks only after
+// a run of attempts that needed far less.  Clearing after a small attempt
+// zeroes just the slots it used, so a big table costs small transactions
+// nothing; only a validation scan still walks the whole table.
 class ReadSet {
  public:
   ReadSet() { rebuild(kMinLog2); }
 
   size_t size() const { return live_; }
 
-  // Forget everything, keeping the capacity (the next attempt will likely
-  // read as much again).
+  // Forget everything (see the class comment for the capacity).
   void clear() {
-    if (live_ + tombs_ != 0) std::memset(slots_.get(), 0, cap() * sizeof(uintptr_t));
-    live_ = tombs_ = 0;
+    if (ntouched_ <= kTouchedMax) {
+      for (size_t k = 0; k < ntouched_; ++k) slots_[touched_[k]] = kEmpty;
+    } else {
+      std::memset(slots_.get(), 0, cap() * sizeof(uintptr_t));
+    }
+    small_streak_ = (log2_ > kMinLog2 && 16 * peak_ < cap()) ? small_streak_ + 1 : 0;
+    live_ = tombs_ = peak_ = ntouched_ = 0;
+    if (small_streak_ >= kShrinkAfter) {
+      small_streak_ = 0;
+      rebuild(kMinLog2);
+    }
   }
 
   void insert(uintptr_t a) {
@@ -51,12 +64,15 @@ class ReadSet {
       if (s == kTomb && tomb == SIZE_MAX) tomb = i;
     }
     if (tomb != SIZE_MAX) {
-      slots_[tomb] = a;
+      slots_[tomb] = a;  // a tombstone of this attempt: already touched
       --tombs_;
     } else {
       slots_[i] = a;
+      if (ntouched_ < kTouchedMax) touched_[ntouched_] = uint32_t(i);
+      ++ntouched_;
     }
     ++live_;
+    peak_ = std::max(peak_, live_);
     if (2 * (live_ + tombs_) > cap()) resize_for(live_);
   }
 
@@ -77,7 +93,6 @@ class ReadSet {
         }
       }
     }
-    if (log2_ > kMinLog2 && 16 * live_ < cap()) resize_for(live_);
     return before - live_;
   }
 
@@ -93,6 +108,8 @@ class ReadSet {
  private:
   static constexpr uintptr_t kEmpty = 0, kTomb = 1;  // word addresses are multiples of 8
   static constexpr unsigned kMinLog2 = 8;
+  static constexpr size_t kTouchedMax = 64;    // slots remembered for a cheap clear
+  static constexpr unsigned kShrinkAfter = 16;  // small attempts before shrinking
   size_t cap() const { return size_t(1) << log2_; }
 
   void erase(uintptr_t a) {
@@ -110,6 +127,7 @@ class ReadSet {
   }
 
   void resize_for(size_t n) {  // room for n entries at load <= 1/4 after the rebuild
+    ntouched_ = kTouchedMax + 1;  // slots moved: the next clear zeroes the table
     unsigned lg = kMinLog2;
     while ((size_t(1) << lg) < 4 * n) ++lg;
     std::unique_ptr<uintptr_t[]> old = std::move(slots_);
@@ -134,6 +152,10 @@ class ReadSet {
   std::unique_ptr<uintptr_t[]> slots_;
   unsigned log2_ = 0;
   size_t live_ = 0, tombs_ = 0;
+  size_t peak_ = 0;          // most live entries in this attempt
+  size_t ntouched_ = 0;      // slots filled from empty in this attempt (> kTouchedMax: too many to list)
+  uint32_t touched_[kTouchedMax];
+  unsigned small_streak_ = 0;  // consecutive attempts that needed < 1/16 of the table
 };
 
 // Buffered writes: entries in program order (written back in that order at
