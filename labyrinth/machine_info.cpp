@@ -1,6 +1,4 @@
 // Facts about the machine and process that every record carries.
-#include <dlfcn.h>
-#include <gnu/libc-version.h>
 #include <openssl/evp.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -10,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "allocators/malloc_select.hpp"
 #include "labyrinth/record.hpp"
 
 namespace lb {
@@ -66,14 +65,12 @@ nlohmann::json machine_info() {
 }
 
 // Which library the process's `malloc` symbol resolves to.
+// One detection for the whole project: allocators/malloc_select.
 nlohmann::json malloc_info() {
-  void* sym = dlsym(RTLD_DEFAULT, "malloc");
-  Dl_info info{};
-  std::string library = (sym != nullptr && dladdr(sym, &info) != 0 && info.dli_fname) ? info.dli_fname : "unknown";
-  bool glibc = library.find("/libc.so") != std::string::npos || library.find("/libc-") != std::string::npos;
-  return {{"detected", glibc ? "glibc" : library},
-          {"library", library},
-          {"version", glibc ? nlohmann::json(gnu_get_libc_version()) : nlohmann::json(nullptr)}};
+  malloc_detected d = malloc_detect();
+  return {{"detected", d.name},
+          {"library", d.library},
+          {"version", d.version ? nlohmann::json(*d.version) : nlohmann::json(nullptr)}};
 }
 
 std::string sha256_file_hex(const std::string& path) {

@@ -1,7 +1,9 @@
 // labyrinth: STAMP's command line (-b -i -p -t -x -y -z and its output
 // lines) plus long options for the TM runtime, the transactional shape and
-// the result record.  Exit status: 0 ok, 1 runtime failure, 2 bad input or
-// usage, 3 verification failed (labyrinth/RECORD.md).
+// the result record, the general-purpose malloc (--allocator: the binary
+// re-executes itself with it preloaded) and the private memory's source.
+// Exit status: 0 ok, 1 runtime failure, 2 bad input or usage, 3 verification
+// failed, 4 allocator mismatch (labyrinth/RECORD.md).
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,7 +12,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "allocators/allocpage.hpp"
+#include "allocators/malloc_select.hpp"
+#include "allocators/pagemap.hpp"
+#include "labyrinth/grid.hpp"
 #include "labyrinth/maze.hpp"
+#include "labyrinth/private_memory.hpp"
 #include "labyrinth/record.hpp"
 #include "labyrinth/runtimes.hpp"
 #include "labyrinth/summary.hpp"
@@ -18,7 +25,7 @@
 
 namespace {
 
-enum Exit { kOk = 0, kRuntimeFailure = 1, kBadInput = 2, kVerificationFailed = 3 };
+enum Exit { kOk = 0, kRuntimeFailure = 1, kBadInput = 2, kVerificationFailed = 3, kAllocatorMismatch = 4 };
 
 struct Options {
   std::string input;
@@ -33,7 +40,19 @@ struct Options {
   std::string json;
   std::string paths_file;
   int64_t repetition = 0;
+  std::string allocator = "glibc";
+  std::string private_memory = "malloc";
+  std::string page_size;  // allocpage only; 4k when not given
 };
+
+// What a worker allocates from its private memory (router.hpp's Worker): the
+// padded grid, the expansion queue (words at most) and the traceback buffer,
+// each rounded up to whole pages.  allocpage pre-faults this much per thread.
+size_t private_bytes_per_worker(const lb::Maze& maze, size_t page) {
+  lb::PaddedLayout layout(maze);
+  auto pages = [&](size_t bytes) { return (bytes + page - 1) / page * page; };
+  return pages((size_t)layout.size * 8) + pages(((size_t)layout.size + 1) * 8) + pages((size_t)maze.cells() * 4);
+}
 
 // One line per routed path: the pair's input line, then the path's cells as
 // shared-grid indices, destination first (what the path hash is taken over).
@@ -85,7 +104,7 @@ int fail(const Options& o, lb::RunRecord& record, const char* reason, const std:
   return status;
 }
 
-int run(const Options& o) {
+int run(const Options& o, char** argv) {
   FILE* human = o.json == "-" ? stderr : stdout;  // keep stdout pure JSON
   lb::RunRecord record;
   record.input_path = o.input;
@@ -95,6 +114,19 @@ int run(const Options& o) {
   record.threads = o.threads;
   record.repetition = o.repetition;
   record.private_filter = o.private_filter;
+  record.allocator_requested = o.allocator;
+
+  // The malloc first: re-execute with it preloaded (nothing was done yet
+  // that the new image would not redo), then make sure it serves us.
+  malloc_choice choice = malloc_resolve(o.allocator);
+  if (!choice.error.empty()) return fail(o, record, "usage", "--allocator: " + choice.error, kBadInput);
+  std::string reexec_error;
+  malloc_reexec_with(choice, argv, &reexec_error);
+  if (!reexec_error.empty()) return fail(o, record, "runtime", reexec_error, kRuntimeFailure);
+  std::string mismatch = malloc_mismatch(choice, malloc_detect());
+  if (!mismatch.empty()) return fail(o, record, "allocator-mismatch", mismatch, kAllocatorMismatch);
+  if (!o.page_size.empty() && o.private_memory != "allocpage")
+    return fail(o, record, "usage", "--page-size applies to --private-memory allocpage only", kBadInput);
 
   const lb::RuntimeEntry* runtime = lb::find_runtime(o.tm);
   if (runtime == nullptr) {
@@ -131,6 +163,17 @@ int run(const Options& o) {
   std::fprintf(human, "Paths to route  = %zu\n", maze.pairs.size());
   req.maze = &maze;
   req.order = lb::stamp_work_order(maze);
+  if (o.private_memory == "allocpage") {
+    record.private_source = "allocpage";  // also when it cannot be had: the record says what was asked
+    size_t page = pagemap_parse_size(o.page_size.empty() ? "4k" : o.page_size);
+    std::string error;
+    if (!lb::allocpage_private_memory(page, (size_t)o.threads * private_bytes_per_worker(maze, page),
+                                      &req.private_memory, &error))
+      return fail(o, record, "usage", error, kBadInput);
+    req.private_memory.filter = o.private_filter;
+    record.private_source = req.private_memory.name;
+    record.private_page_size = req.private_memory.page_size;
+  }
 
   lb::RouteOutcome outcome;
   record.usage_before = lb::ProcessUsage::now();
@@ -147,6 +190,13 @@ int run(const Options& o) {
     return fail(o, record, "runtime", e.what(), kRuntimeFailure);
   }
   record.usage_after = lb::ProcessUsage::now();
+  if (allocpage_ready()) {
+    allocpage_stats s = allocpage_get_stats();
+    record.private_stats = {{"pages_in_use", s.pages_in_use},   {"high_water", s.high_water},
+                            {"pages_committed", s.pages_committed}, {"refills", s.refills},
+                            {"failed_atomic", s.failed_atomic}, {"foreign_frees", s.foreign_frees},
+                            {"double_frees", s.double_frees},   {"invalid_frees", s.invalid_frees}};
+  }
   record.outcome = &outcome;
   record.tm_config = outcome.tm_config;
 
@@ -207,13 +257,35 @@ int main(int argc, char** argv) {
   app.add_option("--json", o.json, "write the result record (JSON line) to FILE, or - for stdout");
   app.add_option("--paths", o.paths_file, "write every routed path to FILE (pair's input line: cells)");
   app.add_option("--repetition", o.repetition, "repetition number, recorded as given");
+  app.add_option("--allocator", o.allocator,
+                 "general-purpose malloc: a name from --list-allocators or a library path; the binary "
+                 "re-executes itself with it preloaded, and fails (exit 4) if another malloc serves")
+      ->capture_default_str();
+  app.add_flag_callback(
+      "--list-allocators",
+      [] {
+        for (const malloc_library& m : malloc_known())
+          std::printf("%-10s %s\n", m.name.c_str(),
+                      !m.found ? "(not found when configured)" : m.path.empty() ? "(no preload)" : m.path.c_str());
+        throw CLI::Success();
+      },
+      "list the mallocs this build knows and exit");
+  app.add_option("--private-memory", o.private_memory,
+                 "where each worker's grid, queue and traceback buffer live: malloc, or allocpage "
+                 "(exclusive pages, pre-faulted before the run; the STM's private predicate is allocpage's owner())")
+      ->check(CLI::IsMember({"malloc", "allocpage"}))
+      ->capture_default_str();
+  app.add_option("--page-size", o.page_size, "allocpage's page size: 4k (default), 2m, 1g")
+      ->check(CLI::IsMember({"4k", "2m", "1g"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {  // --list-allocators
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "labyrinth: %s\nRun with --help for the options.\n", e.what());
     return kBadInput;
   }
-  return run(o);
+  return run(o, argv);
 }

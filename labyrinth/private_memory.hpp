@@ -36,4 +36,11 @@ struct PrivateMemorySource {
 // Private memory from the process's malloc (whichever one serves it).
 PrivateMemorySource malloc_private_memory();
 
+// Private memory from allocpage's exclusive pages of page_size bytes (4 KiB,
+// 2 MiB or 1 GiB), with reserve_bytes mapped and pre-faulted now, before the
+// run (private_memory_allocpage.cpp).  false + *error saying what to configure
+// when the page size cannot be had.  Once per process.
+bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMemorySource* out,
+                              std::string* error);
+
 }  // namespace lb

@@ -88,7 +88,8 @@ nlohmann::json RunRecord::to_json() const {
   j["allocator"] = alloc;
   j["private_memory"] = {{"source", private_source},
                          {"page_size", or_null(private_page_size > 0, private_page_size)},
-                         {"filter", private_filter}};
+                         {"filter", private_filter},
+                         {"allocpage", private_stats}};
   j["threads"] = threads;
   j["repetition"] = repetition;
   if (summary) {

@@ -37,6 +37,7 @@ struct RunRecord {
   std::string private_source = "malloc";
   int64_t private_page_size = 0;
   bool private_filter = true;
+  nlohmann::json private_stats;  // allocpage's statistics after the run (null for malloc)
   // outcome
   const RouteOutcome* outcome = nullptr;
   std::optional<PathSummary> summary;

@@ -1,0 +1,140 @@
+// An atomic request makes no system call: proved, not assumed.  A child
+// process sets the allocator up, then installs a seccomp filter that kills it
+// on any system call but exit_group, and only then makes its atomic requests.
+// Surviving to exit_group(0) means none of them entered the kernel (so none
+// could block or sleep in it either).  A control run makes a blocking request
+// under the same filter and must die of SIGSYS: the filter does catch calls.
+#include <gtest/gtest.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstddef>
+#include <string>
+
+#include "allocators/allocpage.hpp"
+
+namespace {
+
+constexpr size_t kPage = 4096;
+
+// Results the child writes for the parent (a shared mapping made before fork).
+struct Shared {
+  int nulls = 0, non_nulls = 0, owner_ok = 0;
+  size_t failed_atomic = 0;
+};
+
+void forbid_system_calls() {
+  sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit_group, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+  };
+  sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+    _exit(90);
+}
+
+// Runs body in a child under the filter; returns the child's wait status.
+template <class Setup, class Body>
+int run_without_syscalls(Shared* out, Setup setup, Body body) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    allocpage_config cfg;
+    cfg.page_size = kPage;
+    cfg.reserve_bytes = 8 * kPage;
+    cfg.limit_bytes = 64 * kPage;
+    std::string error;
+    if (!allocpage_init(cfg, &error)) _exit(91);
+    setup();
+    forbid_system_calls();
+    body(out);
+    syscall(SYS_exit_group, 0);  // raw: no atexit handlers, no sanitizer hooks
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+class NoSyscall : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    void* m = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(m, MAP_FAILED);
+    out = new (m) Shared;
+  }
+  void TearDown() override { munmap(out, sizeof(Shared)); }
+  Shared* out = nullptr;
+};
+
+TEST_F(NoSyscall, AtomicRequestsOnAnExhaustedReserveReturnNullWithoutSystemCalls) {
+  int status = run_without_syscalls(
+      out,
+      [] {
+        for (int i = 0; i < 8; ++i)
+          if (!allocpage(ALLOCPAGE_ATOMIC)) _exit(92);
+      },
+      [](Shared* o) {
+        for (int i = 0; i < 1000; ++i) {
+          unsigned flags = ALLOCPAGE_ATOMIC | (i % 2 ? unsigned{ALLOCPAGE_EXCLUSIVE} : 0u);
+          void* p = i % 3 ? allocpage(flags) : allocpage_block(1 + i % 5, flags);
+          if (p) o->non_nulls++; else o->nulls++;
+        }
+        o->failed_atomic = allocpage_get_stats().failed_atomic;
+      });
+  ASSERT_TRUE(WIFEXITED(status)) << "child killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0)
+                                 << (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS ? " (SIGSYS: a system call)" : "");
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(out->nulls, 1000);
+  EXPECT_EQ(out->non_nulls, 0);
+  EXPECT_EQ(out->failed_atomic, 1000u);
+}
+
+TEST_F(NoSyscall, AtomicRequestsAndFreesFromTheReserveMakeNoSystemCalls) {
+  int status = run_without_syscalls(
+      out, [] {},
+      [](Shared* o) {
+        for (int i = 0; i < 1000; ++i) {
+          char* p = static_cast<char*>(allocpage_block(1 + i % 3, ALLOCPAGE_ATOMIC | ALLOCPAGE_EXCLUSIVE));
+          if (!p) {
+            o->nulls++;
+            continue;
+          }
+          o->non_nulls++;
+          p[0] = 1;
+          if (allocpage_owner(p + 100) == allocpage_thread_id()) o->owner_ok++;
+          if (allocpage_free(p) != allocpage_status::ok) o->nulls += 1000000;
+        }
+      });
+  ASSERT_TRUE(WIFEXITED(status)) << "child killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(out->non_nulls, 1000);
+  EXPECT_EQ(out->owner_ok, 1000);
+  EXPECT_EQ(out->nulls, 0);
+}
+
+// The control: the filter must catch the system calls of a refill.
+TEST_F(NoSyscall, ABlockingRefillUnderTheSameFilterIsCaught) {
+  int status = run_without_syscalls(
+      out,
+      [] {
+        for (int i = 0; i < 8; ++i)
+          if (!allocpage(ALLOCPAGE_ATOMIC)) _exit(92);
+      },
+      [](Shared* o) { o->non_nulls += allocpage(ALLOCPAGE_BLOCKING) != nullptr; });
+  ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGSYS);
+  EXPECT_EQ(out->non_nulls, 0);
+}
+
+}  // namespace
