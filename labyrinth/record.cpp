@@ -29,6 +29,7 @@ nlohmann::json stats_json(const lbtm::Stats& s) {
       {"aborted_s", (double)s.aborted_ns * 1e-9},
       {"tx_allocs", s.tx_allocs},
       {"tx_allocs_undone", s.tx_allocs_undone},
+      {"irrevocable", s.irrevocable},  // libitm: commits that ran serial-irrevocable
   };
 }
 

@@ -5,11 +5,18 @@ namespace lb {
 // One per run_<name>.cpp.
 RouteOutcome route_seq(const RouteRequest&);
 RouteOutcome route_lock(const RouteRequest&);
+RouteOutcome route_stm(const RouteRequest&);
+RouteOutcome route_tbb(const RouteRequest&);
+RouteOutcome route_itm(const RouteRequest&);
 
 const std::vector<RuntimeEntry>& runtime_table() {
   static const std::vector<RuntimeEntry> table = {
       {"seq", "no synchronisation, one thread only (the speedup baseline)", &route_seq},
       {"lock", "one global mutex held for every whole transaction", &route_lock},
+      {"stm", "our word-based TL2-style STM with early release (tm/stm.hpp)", &route_stm},
+      {"tbb", "tbb::speculative_spin_mutex: lock elision where the CPU has RTM, else a spin lock", &route_tbb},
+      {"itm", "GCC libitm via __transaction_atomic; method from ITM_DEFAULT_METHOD (no --snapshot released)",
+       &route_itm},
   };
   return table;
 }

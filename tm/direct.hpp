@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "tm/alloc_log.hpp"
 #include "tm/tm.hpp"
 
 namespace lbtm {
@@ -22,7 +23,10 @@ struct NoLock {
   void unlock() {}
 };
 
-template <class Lock>
+// Guard: what holds Lock for one attempt.  std::lock_guard for plain locks;
+// a lock whose acquisitions carry per-thread state (TBB's speculative mutex
+// remembers whether this acquisition is a hardware transaction) brings its own.
+template <class Lock, class Guard = std::lock_guard<Lock>>
 class DirectRuntime {
  public:
   class Tx;
@@ -62,13 +66,8 @@ class DirectRuntime {
     }
     void release(const void*, size_t) {}
     [[noreturn]] void restart() { throw Abort{AbortCause::kExplicit}; }
-    void* alloc(size_t bytes) {
-      void* p = std::malloc(bytes);
-      if (p == nullptr) throw std::bad_alloc();
-      allocated_.push_back(p);
-      return p;
-    }
-    void free(void* p) { freed_.push_back(p); }
+    void* alloc(size_t bytes) { return allocs_.alloc(bytes); }
+    void free(void* p) { allocs_.free(p); }
 
    private:
     friend class Thread;
@@ -78,23 +77,19 @@ class DirectRuntime {
     };
     void begin() {
       undo_.clear();
-      allocated_.clear();
-      freed_.clear();
+      allocs_.clear();
     }
     void roll_back(Stats& s) {
       for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) std::memcpy(it->addr, &it->old, sizeof(uintptr_t));
-      for (void* p : allocated_) std::free(p);
-      s.tx_allocs_undone += allocated_.size();
+      allocs_.on_abort(s);
     }
     void commit(Stats& s) {
-      for (void* p : freed_) std::free(p);
-      s.tx_allocs += allocated_.size();
       s.count_commit(0, undo_.size());
+      allocs_.on_commit(s);
     }
     PrivatePredicate private_;
     std::vector<UndoEntry> undo_;
-    std::vector<void*> allocated_;
-    std::vector<void*> freed_;
+    AllocLog allocs_;
   };
 
   class Thread {
@@ -105,7 +100,7 @@ class DirectRuntime {
     template <class Body>
     void atomically(Body&& body) {
       for (;;) {
-        std::lock_guard<Lock> guard(rt_.lock_);
+        Guard guard(rt_.lock_);
         auto start = std::chrono::steady_clock::now();
         tx_.begin();
         try {

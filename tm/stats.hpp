@@ -32,6 +32,7 @@ struct Stats {
   uint64_t aborted_ns = 0;       // wall time spent in attempts that aborted
   uint64_t tx_allocs = 0;        // tx.alloc() calls in committed attempts
   uint64_t tx_allocs_undone = 0; // blocks given back because their attempt aborted
+  uint64_t irrevocable = 0;      // commits that ran serial-irrevocable (libitm; 0 elsewhere)
 
   uint64_t aborts() const {
     return aborts_validation + aborts_locked + aborts_explicit + aborts_other;
@@ -65,6 +66,7 @@ struct Stats {
     aborted_ns += o.aborted_ns;
     tx_allocs += o.tx_allocs;
     tx_allocs_undone += o.tx_allocs_undone;
+    irrevocable += o.irrevocable;
     return *this;
   }
 };

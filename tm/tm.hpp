@@ -39,6 +39,16 @@
 
 #include "tm/stats.hpp"
 
+// TM_PURE marks a function that a transaction may call without instrumenting
+// it (its effects escape the transaction and are never rolled back).  Only
+// GCC's -fgnu-tm needs the attribute; translation units compiled for libitm
+// define LB_GNU_TM (see tm/CMakeLists.txt).
+#if defined(LB_GNU_TM)
+#define TM_PURE __attribute__((transaction_pure))
+#else
+#define TM_PURE
+#endif
+
 namespace lbtm {
 
 // What a runtime is configured with (--tm-opt key=value) and what it reports.

@@ -1,0 +1,89 @@
+// `itm` (libitm, compiled with -fgnu-tm): the shared correctness cases, and
+// the proof that its transactions are retryable, not serial-irrevocable.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "tests/tm/tm_cases.hpp"
+#include "tm/itm.hpp"
+
+namespace {
+
+using lbtm::ItmRuntime;
+
+// The method this process was started with (ctest sets it per test).
+std::string asked_method() {
+  const char* m = std::getenv("LB_TEST_ITM_METHOD");
+  return m ? m : "";
+}
+bool serial_method(const std::string& m) { return m.rfind("serial", 0) == 0; }
+
+TEST(Itm, RecordsTheMethod) {
+  ItmRuntime rt({}, 1);
+  std::string m = asked_method();
+  EXPECT_EQ(rt.describe().at("method"), m.empty() ? "ml_wt" : m);
+  EXPECT_EQ(rt.describe().at("method_source"), m.empty() ? rt.describe().at("method_source") : "ITM_DEFAULT_METHOD");
+  EXPECT_THROW(ItmRuntime({{"x", "1"}}, 1), std::invalid_argument);
+}
+
+// _ITM_inTransaction() inside the body: 1 (retryable) unless a serial
+// method was asked for; and a restart really rolls the attempt back.
+TEST(Itm, TransactionsAreRetryableUnlessSerialWasAsked) {
+  ItmRuntime rt({}, 1);
+  ItmRuntime::Thread th(rt, 0);
+  std::atomic<uint64_t> how{0};
+  th.atomically([&](ItmRuntime::Tx&) { lbtm::itm_detail::set(reinterpret_cast<uint64_t*>(&how), uint64_t(lbtm::itm_detail::how_executing())); });
+  if (serial_method(asked_method())) {  // asked for: serialised, and no restart
+    // serialirr is irrevocable from the start; serial keeps an undo log
+    // (revocable); serialirr_onwrite turns irrevocable at its first write.
+    if (asked_method() == "serialirr") EXPECT_EQ(how.load(), 2u);
+    EXPECT_TRUE(how.load() == 1u || how.load() == 2u) << how.load();
+    EXPECT_EQ(th.stats().irrevocable, how.load() == 2u ? 1u : 0u);
+    EXPECT_FALSE(rt.restart_rolls_back());
+  } else {
+    EXPECT_EQ(how.load(), 1u);
+    EXPECT_EQ(th.stats().irrevocable, 0u);
+    EXPECT_TRUE(rt.restart_rolls_back());
+  }
+}
+
+// Under a serial method tx.restart() stops the process with a clear error
+// instead of running on with an attempt's stores not rolled back.
+TEST(ItmDeathTest, RestartUnderASerialMethodIsRefused) {
+  if (!serial_method(asked_method())) GTEST_SKIP() << "only under serial methods";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        ItmRuntime rt({}, 1);
+        ItmRuntime::Thread th(rt, 0);
+        th.atomically([&](ItmRuntime::Tx& tx) { tx.restart(); });
+      },
+      "libitm does not roll a cancelled transaction back");
+}
+
+// Every method that can roll a restart back must pass the shared cases.
+class ItmRetryable : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ItmRuntime probe({}, 1);
+    if (!probe.restart_rolls_back()) GTEST_SKIP() << "libitm cannot roll back a restart under " << probe.method();
+  }
+};
+
+TEST_F(ItmRetryable, RestartUndoesStoresAndAllocations) {
+  ItmRuntime rt({}, 1);
+  tm_cases::restart_undoes_stores_and_allocations(rt);
+}
+
+TEST_F(ItmRetryable, BankTotalNeverChanges) {
+  ItmRuntime rt({}, tm_cases::kThreads);
+  tm_cases::bank(rt, tm_cases::kThreads);
+}
+
+TEST_F(ItmRetryable, OpacityPairNeverSeenTorn) {
+  ItmRuntime rt({}, tm_cases::kThreads);
+  tm_cases::opacity(rt, tm_cases::kThreads);
+}
+
+}  // namespace

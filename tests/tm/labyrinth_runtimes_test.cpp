@@ -1,0 +1,100 @@
+// The real router under stm, tbb and itm: every shape at several thread
+// counts routes a verified result (the verifier checks each path and the
+// final shared grid), one thread routes exactly seq's paths, and the STM's
+// statistics show what each shape puts in the read and write sets.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+
+#include "labyrinth/generator.hpp"
+#include "labyrinth/maze.hpp"
+#include "tests/labyrinth/route_helpers.hpp"
+
+namespace {
+
+const lb::Maze& dense_maze() {  // dense enough that workers contend for cells
+  static const lb::Maze maze = lb::parse_maze(lb::generate_input({48, 48, 3, 120, 3}), "generated");
+  return maze;
+}
+
+lb::RouterParams shape(lb::Snapshot s, lb::PrivateAccess p) {
+  lb::RouterParams params;
+  params.snapshot = s;
+  params.private_access = p;
+  return params;
+}
+
+using Case = std::tuple<std::string, lb::Snapshot, lb::PrivateAccess, int>;
+
+class RouterUnderTm : public ::testing::TestWithParam<Case> {};
+
+TEST_P(RouterUnderTm, RoutesAVerifiedResult) {
+  auto [tm, snapshot, priv, threads] = GetParam();
+  lb::RouterParams params = shape(snapshot, priv);
+  if (tm == "itm" && snapshot == lb::Snapshot::kReleased) {
+    EXPECT_THROW(lb_test::route(dense_maze(), tm, threads, params), std::invalid_argument);
+    return;
+  }
+  lb::PathSummary s = lb_test::route_verified(dense_maze(), tm, threads, params);
+  EXPECT_GT(s.paths_routed, 60);
+  if (threads == 1) {  // one thread routes STAMP's paths, whatever the runtime
+    lb::PathSummary ref = lb_test::route_verified(dense_maze(), "seq", 1, params);
+    EXPECT_EQ(s.path_hash, ref.path_hash);
+    EXPECT_EQ(s.paths_routed, ref.paths_routed);
+  }
+}
+
+std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+  auto [tm, snapshot, priv, threads] = info.param;
+  return tm + "_" + lb::to_string(snapshot) + "_" + lb::to_string(priv) + "_t" + std::to_string(threads);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, RouterUnderTm,
+    ::testing::Combine(::testing::Values("stm", "tbb", "itm"),
+                       ::testing::Values(lb::Snapshot::kRaw, lb::Snapshot::kTracked, lb::Snapshot::kReleased),
+                       ::testing::Values(lb::PrivateAccess::kDirect, lb::PrivateAccess::kInstrumented),
+                       ::testing::Values(1, 2, 4, 8)),
+    case_name);
+
+// What each shape puts in the STM's sets, one thread (no aborts to blur it).
+lbtm::Stats stm_stats(lb::RouterParams params, bool filter = true) {
+  const lb::Maze& maze = dense_maze();
+  lb::RouteRequest req;
+  req.maze = &maze;
+  req.order = lb::stamp_work_order(maze);
+  req.params = params;
+  req.threads = 1;
+  req.private_memory = lb::malloc_private_memory();
+  req.private_memory.filter = filter;
+  lb::RouteOutcome out = lb::find_runtime("stm")->route(req);
+  lbtm::Stats s;
+  for (auto& w : out.workers) s += w.stats;
+  EXPECT_EQ(s.aborts(), 0u);
+  return s;
+}
+
+TEST(StmShapes, TrackedReadsTheWholeGridReleasedDropsIt) {
+  const uint64_t cells = uint64_t(dense_maze().cells());
+  lbtm::Stats raw = stm_stats(shape(lb::Snapshot::kRaw, lb::PrivateAccess::kDirect));
+  lbtm::Stats tracked = stm_stats(shape(lb::Snapshot::kTracked, lb::PrivateAccess::kDirect));
+  lbtm::Stats released = stm_stats(shape(lb::Snapshot::kReleased, lb::PrivateAccess::kDirect));
+  EXPECT_LT(raw.read_set_max, cells / 10);  // the claimed path and the work queue
+  EXPECT_GE(tracked.read_set_max, cells);   // every cell, plus the path's re-reads are one entry each
+  EXPECT_LT(released.read_set_max, cells / 10);
+  EXPECT_EQ(raw.released, 0u);
+  EXPECT_GE(released.released, cells * 100);  // the whole grid per routed pair (> 100 pairs route)
+}
+
+TEST(StmShapes, PrivateFilterKeepsThePrivateGridOutOfTheSets) {
+  auto p = shape(lb::Snapshot::kRaw, lb::PrivateAccess::kInstrumented);
+  lbtm::Stats filtered = stm_stats(p, true);
+  lbtm::Stats logged = stm_stats(p, false);
+  const uint64_t cells = uint64_t(dense_maze().cells());
+  EXPECT_LT(filtered.write_set_max, cells / 10);  // only the claimed path (and the queue head)
+  EXPECT_GT(logged.write_set_max, cells / 2);     // the private grid's copy is buffered too
+  EXPECT_GT(logged.read_set_max, filtered.read_set_max);
+}
+
+}  // namespace

@@ -1,0 +1,165 @@
+// Correctness cases every runtime must pass, written once as templates over
+// the runtime R and instantiated per runtime (the itm instantiation lives in a
+// translation unit compiled with -fgnu-tm).  Every concurrent case is bounded
+// in time, not in work, so it takes the same wall time in sanitizer builds.
+//
+// Observations made inside a transaction go through TM_PURE functions: under
+// libitm they must escape the transaction (and survive its rollback), which
+// is exactly what we want to see (a bad view in an attempt that later aborts
+// is still a bad view).
+#pragma once
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "tm/tm.hpp"
+
+namespace tm_cases {
+
+inline constexpr int kThreads = 8;  // oversubscribed on CI's 2 cores
+inline constexpr auto kDuration = std::chrono::milliseconds(400);
+
+// Escapes from inside transactions.
+TM_PURE inline uint64_t count_event(std::atomic<uint64_t>* c) { return c->fetch_add(1, std::memory_order_relaxed) + 1; }
+
+// Words on separate cache lines, as transactional memory.
+struct alignas(64) PaddedWord {
+  int64_t v = 0;
+};
+
+// Runs fn(thread_index, Thread&) on n threads until the deadline; returns the
+// summed statistics.
+template <class R, class Fn>
+lbtm::Stats run_threads(R& rt, int n, Fn fn) {
+  std::atomic<bool> stop{false};
+  std::vector<lbtm::Stats> stats(static_cast<size_t>(n));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      typename R::Thread th(rt, i);
+      fn(i, th, stop);
+      stats[size_t(i)] = th.stats();
+    });
+  std::this_thread::sleep_for(kDuration);
+  stop.store(true);
+  for (auto& t : threads) t.join();
+  lbtm::Stats sum;
+  for (auto& s : stats) sum += s;
+  return sum;
+}
+
+// A bank: transfers move money between accounts, audits sum every account
+// inside a transaction.  The total never changes, and no audit, even in an
+// attempt that aborts, sees another total.
+template <class R>
+void bank(R& rt, int threads) {
+  constexpr int kAccounts = 32;
+  constexpr int64_t kInitial = 1000;
+  auto accounts = std::make_unique<PaddedWord[]>(kAccounts);
+  for (int i = 0; i < kAccounts; ++i) accounts[i].v = kInitial;
+  std::atomic<uint64_t> bad_audits{0}, transfers{0}, audits{0};
+  lbtm::Stats s = run_threads(rt, threads, [&](int id, typename R::Thread& th, std::atomic<bool>& stop) {
+    std::mt19937 rng(uint32_t(id) * 7919u + 1);
+    while (!stop.load(std::memory_order_relaxed)) {
+      int a = int(rng() % kAccounts), b = int(rng() % kAccounts);
+      int64_t amount = int64_t(rng() % 50);
+      if (rng() % 8 == 0) {
+        th.atomically([&](typename R::Tx& tx) {
+          int64_t sum = 0;
+          for (int i = 0; i < kAccounts; ++i) sum += tx.load(&accounts[i].v);
+          if (sum != kAccounts * kInitial) count_event(&bad_audits);
+        });
+        audits.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        th.atomically([&](typename R::Tx& tx) {
+          int64_t va = tx.load(&accounts[a].v);
+          tx.store(&accounts[a].v, va - amount);
+          int64_t vb = tx.load(&accounts[b].v);  // reads its own write when a == b
+          tx.store(&accounts[b].v, vb + amount);
+        });
+        transfers.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  });
+  int64_t total = 0;
+  for (int i = 0; i < kAccounts; ++i) total += accounts[i].v;
+  EXPECT_EQ(total, kAccounts * kInitial);
+  EXPECT_EQ(bad_audits.load(), 0u);
+  EXPECT_GT(transfers.load(), 0u);
+  EXPECT_GT(audits.load(), 0u);
+  EXPECT_EQ(s.commits, transfers.load() + audits.load());
+}
+
+// Opacity: x and y are always written together with the same value; a reader
+// that loads x, then other words, then y must never see them differ.
+template <class R>
+void opacity(R& rt, int threads) {
+  PaddedWord x, y;
+  auto filler = std::make_unique<PaddedWord[]>(16);
+  std::atomic<uint64_t> torn{0}, reads{0};
+  run_threads(rt, threads, [&](int id, typename R::Thread& th, std::atomic<bool>& stop) {
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (id % 2 == 0) {
+        th.atomically([&](typename R::Tx& tx) {
+          int64_t v = tx.load(&x.v) + 1;
+          tx.store(&x.v, v);
+          tx.store(&filler[v % 16].v, v);
+          tx.store(&y.v, v);
+        });
+      } else {
+        th.atomically([&](typename R::Tx& tx) {
+          int64_t a = tx.load(&x.v);
+          for (int i = 0; i < 16; ++i) (void)tx.load(&filler[i].v);  // widen the window
+          int64_t b = tx.load(&y.v);
+          if (a != b) count_event(&torn);
+        });
+        reads.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  });
+  EXPECT_EQ(torn.load(), 0u);
+  EXPECT_GT(reads.load(), 0u);
+  EXPECT_EQ(x.v, y.v);
+  EXPECT_GT(x.v, 0);
+}
+
+// tx.restart() undoes the attempt's stores and its allocations; frees in an
+// aborted attempt never happen.  Counted in the statistics.
+template <class R>
+void restart_undoes_stores_and_allocations(R& rt) {
+  typename R::Thread th(rt, 0);
+  PaddedWord w;
+  w.v = 5;
+  auto* keep = static_cast<int64_t*>(std::malloc(64));
+  keep[0] = 42;
+  std::atomic<uint64_t> attempts{0};
+  int64_t* result = nullptr;
+  th.atomically([&](typename R::Tx& tx) {
+    uint64_t attempt = count_event(&attempts);
+    tx.store(&w.v, tx.load(&w.v) + 1);
+    auto* p = static_cast<int64_t*>(tx.alloc(256));
+    auto* q = static_cast<int64_t*>(tx.alloc(32));
+    tx.free(q);  // allocated and freed in the same attempt
+    tx.free(keep);  // only when this attempt commits
+    if (attempt < 3) tx.restart();
+    result = p;
+  });
+  EXPECT_EQ(attempts.load(), 3u);
+  EXPECT_EQ(w.v, 6);  // one increment: two attempts were rolled back
+  ASSERT_NE(result, nullptr);
+  result[0] = 1;  // the committed block is ours to use (ASan checks)
+  std::free(result);
+  const lbtm::Stats& s = th.stats();
+  EXPECT_EQ(s.commits, 1u);
+  EXPECT_EQ(s.aborts_explicit, 2u);
+  EXPECT_EQ(s.tx_allocs, 2u);
+  EXPECT_EQ(s.tx_allocs_undone, 4u);  // 2 blocks x 2 aborted attempts, given back
+}
+
+}  // namespace tm_cases

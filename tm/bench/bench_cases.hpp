@@ -1,0 +1,87 @@
+// Microbenchmarks of one runtime's barriers, single-threaded (no conflicts):
+// what a transaction costs to begin and commit, and what each load and store
+// costs inside one.  Written once over the runtime R; each runtime registers
+// them from its own translation unit (itm needs -fgnu-tm).
+#pragma once
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "tm/tm.hpp"
+
+namespace lbtm_bench {
+
+template <class R>
+struct Fixture {
+  R rt{{}, 1};
+  typename R::Thread th{rt, 0};
+  std::vector<int64_t> words;
+  explicit Fixture(size_t n) : words(n, 1) {}
+};
+
+// An empty transaction: begin + commit.
+template <class R>
+void empty_tx(benchmark::State& state) {
+  Fixture<R> f(1);
+  for (auto _ : state) f.th.atomically([&](typename R::Tx&) {});
+  state.SetItemsProcessed(int64_t(state.iterations()));
+}
+
+// A read-only transaction of N loads (state.range(0)).
+template <class R>
+void read_only_tx(benchmark::State& state) {
+  size_t n = size_t(state.range(0));
+  Fixture<R> f(n);
+  int64_t sum = 0;
+  for (auto _ : state) {
+    f.th.atomically([&](typename R::Tx& tx) {
+      int64_t s = 0;
+      for (size_t i = 0; i < n; ++i) s += tx.load(&f.words[i]);
+      sum = s;
+    });
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));  // loads
+}
+
+// A small update transaction: N loads and N stores (read-modify-write).
+template <class R>
+void update_tx(benchmark::State& state) {
+  size_t n = size_t(state.range(0));
+  Fixture<R> f(n);
+  for (auto _ : state) {
+    f.th.atomically([&](typename R::Tx& tx) {
+      for (size_t i = 0; i < n; ++i) tx.store(&f.words[i], tx.load(&f.words[i]) + 1);
+    });
+  }
+  benchmark::DoNotOptimize(f.words.data());
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));  // load+store pairs
+}
+
+// N stores only (write-set insertion, write-back).
+template <class R>
+void store_tx(benchmark::State& state) {
+  size_t n = size_t(state.range(0));
+  Fixture<R> f(n);
+  int64_t v = 0;
+  for (auto _ : state) {
+    ++v;
+    f.th.atomically([&](typename R::Tx& tx) {
+      for (size_t i = 0; i < n; ++i) tx.store(&f.words[i], v);
+    });
+  }
+  benchmark::DoNotOptimize(f.words.data());
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));  // stores
+}
+
+template <class R>
+void register_all(const char* name) {
+  std::string n(name);
+  benchmark::RegisterBenchmark((n + "/empty_tx").c_str(), empty_tx<R>);
+  benchmark::RegisterBenchmark((n + "/read_only_tx").c_str(), read_only_tx<R>)->Arg(1)->Arg(8)->Arg(64)->Arg(4096);
+  benchmark::RegisterBenchmark((n + "/update_tx").c_str(), update_tx<R>)->Arg(1)->Arg(8)->Arg(64);
+  benchmark::RegisterBenchmark((n + "/store_tx").c_str(), store_tx<R>)->Arg(8)->Arg(4096);
+}
+
+}  // namespace lbtm_bench

@@ -1,0 +1,107 @@
+// `stm`: configuration, commit and backoff (the parts off the load/store path).
+#include "tm/stm.hpp"
+
+#include <string>
+
+namespace lbtm {
+
+namespace {
+unsigned take_option(Options& o, const char* key, unsigned def, unsigned lo, unsigned hi) {
+  auto it = o.find(key);
+  if (it == o.end()) return def;
+  size_t used = 0;
+  unsigned long v = 0;
+  try {
+    v = std::stoul(it->second, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != it->second.size() || v < lo || v > hi)
+    throw std::invalid_argument("stm: option " + std::string(key) + "=" + it->second + " must be an integer in [" +
+                                std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  o.erase(it);
+  return unsigned(v);
+}
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+}  // namespace
+
+StmRuntime::StmRuntime(Options options, int max_threads) : max_threads_(max_threads) {
+  if (max_threads < 1) throw std::invalid_argument("need at least one thread");
+  locks_log2_ = take_option(options, "locks_log2", 20, 4, 28);
+  stripe_log2_ = take_option(options, "stripe_log2", 3, 3, 16);
+  backoff_log2_ = take_option(options, "backoff_log2", 12, 0, 24);
+  if (!options.empty()) throw std::invalid_argument("stm: unknown option '" + options.begin()->first + "'");
+  lock_mask_ = (uint64_t(1) << locks_log2_) - 1;
+  locks_.reset(new Lock[size_t(1) << locks_log2_]());  // all free, version 0
+}
+
+Options StmRuntime::describe() const {
+  return {{"name", kName},
+          {"locks_log2", std::to_string(locks_log2_)},
+          {"stripe_log2", std::to_string(stripe_log2_)},
+          {"backoff_log2", std::to_string(backoff_log2_)},
+          {"clock", "global (TL2 GV1) with snapshot extension"}};
+}
+
+bool StmRuntime::Tx::commit(Stats& s, AbortCause& cause) {
+  if (writes_.empty()) {  // read-only: every load was consistent at rv
+    s.count_commit(reads_.size(), 0);
+    s.released += released_;
+    allocs_.on_commit(s);
+    return true;
+  }
+  // Lock the write set.  owned_ must not move while lock words point into it.
+  owned_.clear();
+  owned_.reserve(writes_.size());
+  for (const auto& e : writes_) {
+    Lock& lock = rt_.lock_for(e.addr);
+    uint64_t v = lock.load(std::memory_order_relaxed);
+    for (;;) {
+      if (v & 1) {
+        if (mine(v)) break;  // another word of ours in the same stripe
+        unlock_owned();
+        cause = AbortCause::kLocked;
+        return false;
+      }
+      owned_.push_back({&lock, v});
+      if (lock.compare_exchange_weak(v, reinterpret_cast<uint64_t>(&owned_.back()) | 1, std::memory_order_acquire,
+                                     std::memory_order_relaxed))
+        break;
+      owned_.pop_back();
+    }
+  }
+  uint64_t wv = rt_.clock_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  if (wv != rv_ + 1 && !validate()) {  // wv == rv+1: nobody committed since we began
+    unlock_owned();
+    cause = AbortCause::kValidation;
+    return false;
+  }
+  for (const auto& e : writes_) __atomic_store_n(reinterpret_cast<Word*>(e.addr), e.value, __ATOMIC_RELEASE);
+  for (const Owned& o : owned_) o.lock->store(wv << 1, std::memory_order_release);
+  owned_.clear();
+  s.count_commit(reads_.size(), writes_.size());
+  s.released += released_;
+  allocs_.on_commit(s);
+  return true;
+}
+
+StmRuntime::Thread::Thread(StmRuntime& rt, int id) : tx_(rt), rng_(0x9E3779B97F4A7C15ull * uint64_t(id + 1)) {
+  if (id < 0 || id >= rt.max_threads_) throw std::invalid_argument("stm: thread id out of range");
+}
+
+void StmRuntime::Thread::backoff(unsigned attempt) {
+  rng_ ^= rng_ << 13;
+  rng_ ^= rng_ >> 7;
+  rng_ ^= rng_ << 17;
+  unsigned lg = std::min(attempt + 1, tx_.rt_.backoff_log2_);
+  uint64_t spins = lg == 0 ? 0 : rng_ & ((uint64_t(1) << lg) - 1);
+  for (uint64_t i = 0; i < spins; ++i) cpu_relax();
+  if (attempt >= 3) std::this_thread::yield();  // let a preempted lock holder run
+}
+
+}  // namespace lbtm

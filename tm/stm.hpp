@@ -1,0 +1,219 @@
+// `stm`: our word-based STM, in the style of TL2 (Dice, Shalev, Shavit 2006).
+//
+//  - A global version clock and a table of versioned locks; a word's lock is
+//    found by its address stripe (2^stripe_log2 bytes per stripe, 2^locks_log2
+//    locks).  A lock word is `version << 1` when free, and `pointer to the
+//    owner's record | 1` while a committer holds it (so the owner can see its
+//    own locks and the version they had).
+//  - Writes are buffered in the write set; locks are taken only at commit.
+//  - Every load is checked against the snapshot time rv: a word whose version
+//    is newer makes the transaction try to extend rv (revalidate the read set
+//    at the current clock) or abort.  So no attempt ever sees an inconsistent
+//    state, even one that later aborts (opacity).
+//  - Commit: lock the write set, take a write version from the clock,
+//    validate the read set (skipped when nobody committed since rv), write
+//    back, release the locks with the new version.
+//  - Early release drops words from the read set: they are not validated any
+//    more.  Words the caller's private predicate accepts are read and written
+//    in place and appear in neither set.
+//  - After an abort, a bounded randomised exponential backoff; past a few
+//    retries it also yields the CPU (oversubscribed runs preempt lock holders).
+//
+// All accesses to shared words use __atomic builtins (acquire loads, release
+// write-back) so that the C++ memory model holds and ThreadSanitizer sees no
+// race; private words are plain accesses.
+//
+// Options (--tm-opt key=value): locks_log2 (default 20), stripe_log2 (default
+// 3, one word), backoff_log2 (default 12: the largest backoff is 2^12 pauses).
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "tm/alloc_log.hpp"
+#include "tm/stm_sets.hpp"
+#include "tm/tm.hpp"
+
+namespace lbtm {
+
+class StmRuntime {
+ public:
+  static constexpr const char* kName = "stm";
+  class Tx;
+  class Thread;
+
+  StmRuntime(Options options, int max_threads);
+  Options describe() const;
+
+ private:
+  using Lock = std::atomic<uint64_t>;
+  Lock& lock_for(uintptr_t addr) const { return locks_[(addr >> stripe_log2_) & lock_mask_]; }
+
+  alignas(64) std::atomic<uint64_t> clock_{0};
+  alignas(64) std::unique_ptr<Lock[]> locks_;
+  uint64_t lock_mask_ = 0;
+  unsigned locks_log2_ = 20, stripe_log2_ = 3, backoff_log2_ = 12;
+  int max_threads_ = 1;
+};
+
+class StmRuntime::Tx {
+ public:
+  template <class T>
+  T load(const T* p) {
+    static_assert(is_tm_word_v<T>);
+    if (private_(p)) return *p;
+    uintptr_t w = load_word(reinterpret_cast<uintptr_t>(p));
+    T v;
+    std::memcpy(&v, &w, sizeof v);
+    return v;
+  }
+  template <class T>
+  void store(T* p, T v) {
+    static_assert(is_tm_word_v<T>);
+    if (private_(p)) {
+      *p = v;
+      return;
+    }
+    uintptr_t w;
+    std::memcpy(&w, &v, sizeof w);
+    check_aligned(reinterpret_cast<uintptr_t>(p));
+    writes_.put(reinterpret_cast<uintptr_t>(p), w);
+  }
+  void release(const void* p, size_t bytes) {
+    uintptr_t lo = reinterpret_cast<uintptr_t>(p);
+    released_ += reads_.erase_range(lo, lo + bytes);
+  }
+  [[noreturn]] void restart() { throw Abort{AbortCause::kExplicit}; }
+  void* alloc(size_t bytes) { return allocs_.alloc(bytes); }
+  void free(void* p) { allocs_.free(p); }
+
+ private:
+  friend class Thread;
+  // The word as the machine sees it, allowed to alias any 8-byte type.
+  using Word = uintptr_t __attribute__((may_alias));
+  // A lock this transaction holds during commit, and the version it had.
+  struct Owned {
+    Lock* lock;
+    uint64_t old;
+  };
+
+  explicit Tx(StmRuntime& rt) : rt_(rt) {}
+  static void check_aligned(uintptr_t a) {
+    if (a % sizeof(uintptr_t) != 0) throw std::invalid_argument("stm: transactional word not 8-byte aligned");
+  }
+
+  uintptr_t load_word(uintptr_t a) {
+    if (const auto* e = writes_.find(a)) return e->value;
+    check_aligned(a);
+    Lock& lock = rt_.lock_for(a);
+    for (;;) {
+      uint64_t v1 = lock.load(std::memory_order_acquire);
+      if (v1 & 1) throw Abort{AbortCause::kLocked};  // we hold no lock before commit
+      // The acquire load keeps the second look at the lock after it.
+      uintptr_t value = __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE);
+      uint64_t v2 = lock.load(std::memory_order_relaxed);
+      if (v1 != v2) {
+        if (v2 & 1) throw Abort{AbortCause::kLocked};
+        continue;  // a commit slipped in between: read again
+      }
+      if ((v1 >> 1) > rv_) {
+        if (!extend()) throw Abort{AbortCause::kValidation};
+        continue;
+      }
+      reads_.insert(a);
+      return value;
+    }
+  }
+
+  // Is this lock word one of ours (held during our commit)?
+  const Owned* mine(uint64_t v) const {
+    auto* o = reinterpret_cast<const Owned*>(v & ~uint64_t(1));
+    return (o >= owned_.data() && o < owned_.data() + owned_.size()) ? o : nullptr;
+  }
+  // Every word read still has the version it had when read (<= rv).
+  bool validate() const {
+    return reads_.all_of([&](uintptr_t a) {
+      uint64_t v = rt_.lock_for(a).load(std::memory_order_acquire);
+      if (v & 1) {
+        const Owned* o = mine(v);
+        if (o == nullptr) return false;
+        v = o->old;
+      }
+      return (v >> 1) <= rv_;
+    });
+  }
+  // Move the snapshot forward to now, if what we read is still current.
+  bool extend() {
+    uint64_t now = rt_.clock_.load(std::memory_order_acquire);
+    if (!validate()) return false;
+    rv_ = now;
+    return true;
+  }
+
+  void begin() {
+    reads_.clear();
+    writes_.clear();
+    allocs_.clear();
+    released_ = 0;
+    rv_ = rt_.clock_.load(std::memory_order_acquire);
+  }
+  void unlock_owned() {
+    for (const Owned& o : owned_) o.lock->store(o.old, std::memory_order_release);
+    owned_.clear();
+  }
+  // Returns kOther-free cause on failure via `cause`; true when committed.
+  bool commit(Stats& s, AbortCause& cause);
+  void roll_back(Stats& s) { allocs_.on_abort(s); }
+
+  StmRuntime& rt_;
+  PrivatePredicate private_;
+  uint64_t rv_ = 0;
+  stm_detail::ReadSet reads_;
+  stm_detail::WriteSet writes_;
+  std::vector<Owned> owned_;
+  AllocLog allocs_;
+  uint64_t released_ = 0;
+};
+
+class StmRuntime::Thread {
+ public:
+  Thread(StmRuntime& rt, int id);
+  void set_private(PrivatePredicate p) { tx_.private_ = p; }
+
+  template <class Body>
+  void atomically(Body&& body) {
+    for (unsigned attempt = 0;; ++attempt) {
+      auto start = std::chrono::steady_clock::now();
+      tx_.begin();
+      AbortCause cause;
+      try {
+        body(tx_);
+        if (tx_.commit(stats_, cause)) return;
+      } catch (const Abort& a) {
+        cause = a.cause;
+      } catch (...) {  // not ours: give back the attempt's memory, let it through
+        tx_.roll_back(stats_);
+        throw;
+      }
+      tx_.roll_back(stats_);
+      stats_.count_abort(cause);
+      stats_.aborted_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::steady_clock::now() - start).count());
+      backoff(attempt);
+    }
+  }
+  const Stats& stats() const { return stats_; }
+
+ private:
+  void backoff(unsigned attempt);
+  Tx tx_;
+  Stats stats_;
+  uint64_t rng_;
+};
+
+}  // namespace lbtm
