@@ -3,6 +3,7 @@
 // mismatch failing the run) and --private-memory allocpage --page-size.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <climits>
 #include <cstdio>
@@ -23,7 +24,10 @@ struct RunResult {
 
 // A tiny maze: 3 paths on 16 x 16 x 3.
 std::string input() {
-  std::string path = ::testing::TempDir() + "/alloc-small.txt";
+  // One file per test process: ctest -j runs these tests in parallel processes (and
+  // other checkouts on the machine run them too); a shared name was truncated by one
+  // while another's labyrinth read it ("the file is empty").
+  std::string path = ::testing::TempDir() + "/alloc-small-" + std::to_string(getpid()) + ".txt";
   std::ofstream(path) << "d 16 16 3\np 0 0 0 15 15 2\np 0 15 0 15 0 0\np 3 3 1 12 12 1\n";
   return path;
 }
