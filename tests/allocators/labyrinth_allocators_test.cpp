@@ -22,14 +22,17 @@ struct RunResult {
   nlohmann::json record;
 };
 
-// A tiny maze: 3 paths on 16 x 16 x 3.
+// A tiny maze: 3 paths on 16 x 16 x 3.  One file per test process, written once
+// and removed at exit: ctest -j runs these tests in parallel processes (and other
+// checkouts on the machine run them too); a shared name was truncated by one
+// while another's labyrinth read it ("the file is empty").
 std::string input() {
-  // One file per test process: ctest -j runs these tests in parallel processes (and
-  // other checkouts on the machine run them too); a shared name was truncated by one
-  // while another's labyrinth read it ("the file is empty").
-  std::string path = ::testing::TempDir() + "/alloc-small-" + std::to_string(getpid()) + ".txt";
-  std::ofstream(path) << "d 16 16 3\np 0 0 0 15 15 2\np 0 15 0 15 0 0\np 3 3 1 12 12 1\n";
-  return path;
+  static const struct File {
+    std::string path = ::testing::TempDir() + "/alloc-small-" + std::to_string(getpid()) + ".txt";
+    File() { std::ofstream(path) << "d 16 16 3\np 0 0 0 15 15 2\np 0 15 0 15 0 0\np 3 3 1 12 12 1\n"; }
+    ~File() { std::remove(path.c_str()); }
+  } file;
+  return file.path;
 }
 
 RunResult labyrinth(const std::string& args, const std::string& env = "env -u LD_PRELOAD") {
