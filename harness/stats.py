@@ -28,7 +28,7 @@ def config_of(record: dict) -> Config:
         "input": (record.get("input") or {}).get("name", "?"), "tm": tm.get("name", "?"),
         "tm_opts": {}, "threads": record.get("threads", 0),
         "snapshot": mode.get("snapshot", "raw"), "private": mode.get("private", "direct"),
-        # the binary writes "default" when no allocator was asked for, which is glibc
+        # early records said "default" when no allocator was asked for, which is glibc
         "allocator": {None: "glibc", "default": "glibc"}.get(
             (record.get("allocator") or {}).get("requested"), (record.get("allocator") or {}).get("requested")),
         "private_memory": pm.get("source", "malloc"), "page_size": None})

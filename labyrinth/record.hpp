@@ -33,7 +33,7 @@ struct RunRecord {
   lbtm::Options tm_config;
   int threads = 1;
   int64_t repetition = 0;
-  std::string allocator_requested = "default";
+  std::string allocator_requested = "glibc";  // the CLI default (RECORD.md)
   std::string private_source = "malloc";
   int64_t private_page_size = 0;
   bool private_filter = true;
