@@ -59,4 +59,18 @@ struct PaddedLayout {
   uint32_t second_plane_start() const { return (uint32_t)(base + plane); }
 };
 
+// The blocks a worker takes from its private memory: the padded grid, the
+// expansion queue (entries of `queue_entry_bytes`; it grows only if a wave
+// queues more entries than the grid has cells) and the traceback buffer (a
+// path never visits a cell twice).  One definition for the router, which
+// allocates them, and for whoever sizes private memory ahead of a run.
+struct WorkerBlocks {
+  size_t grid_bytes, queue_bytes, trace_bytes;
+};
+inline WorkerBlocks worker_blocks(const Maze& maze, size_t queue_entry_bytes) {
+  PaddedLayout layout(maze);
+  return {(size_t)layout.size * sizeof(Cell), ((size_t)layout.size + 1) * queue_entry_bytes,
+          (size_t)maze.cells() * sizeof(uint32_t)};
+}
+
 }  // namespace lb

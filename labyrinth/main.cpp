@@ -45,13 +45,13 @@ struct Options {
   std::string page_size;  // allocpage only; 4k when not given
 };
 
-// What a worker allocates from its private memory (router.hpp's Worker): the
-// padded grid, the expansion queue (words at most) and the traceback buffer,
-// each rounded up to whole pages.  allocpage pre-faults this much per thread.
+// What a worker allocates from its private memory (lb::worker_blocks, with
+// word-sized queue entries: the larger of the two), each block rounded up to
+// whole pages.  allocpage pre-faults this much per thread.
 size_t private_bytes_per_worker(const lb::Maze& maze, size_t page) {
-  lb::PaddedLayout layout(maze);
+  lb::WorkerBlocks b = lb::worker_blocks(maze, sizeof(uint64_t));
   auto pages = [&](size_t bytes) { return (bytes + page - 1) / page * page; };
-  return pages((size_t)layout.size * 8) + pages(((size_t)layout.size + 1) * 8) + pages((size_t)maze.cells() * 4);
+  return pages(b.grid_bytes) + pages(b.queue_bytes) + pages(b.trace_bytes);
 }
 
 // One line per routed path: the pair's input line, then the path's cells as

@@ -83,19 +83,19 @@ class Worker {
  public:
   Worker(R& rt, int id, const RouteRequest& req, SharedGrid& grid, WorkQueue& work)
       : th_(rt, id), req_(req), maze_(*req.maze), shared_(grid), work_(work), layout_(maze_),
-        memory_(req.private_memory.make()) {
+        memory_(req.private_memory.make()), blocks_(worker_blocks(maze_, sizeof(QEntry))) {
     if (req.private_memory.filter) th_.set_private(memory_->predicate());
-    grid_ = static_cast<Cell*>(memory_->allocate((size_t)layout_.size * sizeof(Cell)));
+    grid_ = static_cast<Cell*>(memory_->allocate(blocks_.grid_bytes));
     // Pads are FULL once and for all: copies write only real cells.
     std::fill_n(grid_, layout_.size, kFull);
-    queue_capacity_ = (size_t)layout_.size + 1;
-    queue_ = static_cast<QEntry*>(memory_->allocate(queue_capacity_ * sizeof(QEntry)));
-    trace_ = static_cast<uint32_t*>(memory_->allocate((size_t)maze_.cells() * sizeof(uint32_t)));
+    queue_capacity_ = blocks_.queue_bytes / sizeof(QEntry);
+    queue_ = static_cast<QEntry*>(memory_->allocate(blocks_.queue_bytes));
+    trace_ = static_cast<uint32_t*>(memory_->allocate(blocks_.trace_bytes));
   }
   ~Worker() {
-    memory_->deallocate(trace_, (size_t)maze_.cells() * sizeof(uint32_t));
+    memory_->deallocate(trace_, blocks_.trace_bytes);
     memory_->deallocate(queue_, queue_capacity_ * sizeof(QEntry));
-    memory_->deallocate(grid_, (size_t)layout_.size * sizeof(Cell));
+    memory_->deallocate(grid_, blocks_.grid_bytes);
   }
 
   void run() {
@@ -314,6 +314,7 @@ class Worker {
   WorkQueue& work_;
   PaddedLayout layout_;
   std::unique_ptr<PrivateMemory> memory_;
+  WorkerBlocks blocks_;
   Cell* grid_ = nullptr;
   QEntry* queue_ = nullptr;
   size_t queue_capacity_ = 0;
