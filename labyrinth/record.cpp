@@ -104,11 +104,9 @@ nlohmann::json RunRecord::to_json() const {
   // A failed run carries no numbers that could be mistaken for a measurement.
   if (ok && outcome != nullptr) {
     double copy = 0, expand = 0;
-    lbtm::Stats stats;
     for (const WorkerResult& w : outcome->workers) {
       copy += w.copy_s;
       expand += w.expand_s;
-      stats += w.stats;
     }
     j["time"] = {{"elapsed_s", outcome->elapsed_s},
                  {"user_s", usage_after.user_s - usage_before.user_s},
@@ -118,7 +116,7 @@ nlohmann::json RunRecord::to_json() const {
     j["memory"] = {{"peak_rss_kb", usage_after.peak_rss_kb},
                    {"minor_faults", usage_after.minor_faults - usage_before.minor_faults},
                    {"major_faults", usage_after.major_faults - usage_before.major_faults}};
-    j["tm_stats"] = stats_json(stats);
+    j["tm_stats"] = stats_json(total_stats(*outcome));
   } else {
     j["time"] = nullptr;
     j["memory"] = nullptr;

@@ -37,4 +37,10 @@ std::vector<const RoutedPath*> all_paths(const RouteOutcome& outcome) {
   return out;
 }
 
+lbtm::Stats total_stats(const RouteOutcome& outcome) {
+  lbtm::Stats total;
+  for (const WorkerResult& w : outcome.workers) total += w.stats;
+  return total;
+}
+
 }  // namespace lb

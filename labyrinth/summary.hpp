@@ -24,4 +24,7 @@ PathSummary summarize(const std::vector<const RoutedPath*>& paths);
 // worker, the order they were routed in).
 std::vector<const RoutedPath*> all_paths(const RouteOutcome& outcome);
 
+// The TM statistics of a run: every worker's, summed.
+lbtm::Stats total_stats(const RouteOutcome& outcome);
+
 }  // namespace lb

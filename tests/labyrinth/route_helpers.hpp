@@ -11,8 +11,9 @@
 
 namespace lb_test {
 
+// `private_filter` off: the TM logs private accesses too (--private-filter off).
 inline lb::RouteOutcome route(const lb::Maze& maze, const std::string& tm, int threads,
-                              lb::RouterParams params = {}) {
+                              lb::RouterParams params = {}, bool private_filter = true) {
   const lb::RuntimeEntry* rt = lb::find_runtime(tm);
   EXPECT_NE(rt, nullptr) << tm;
   lb::RouteRequest req;
@@ -21,6 +22,7 @@ inline lb::RouteOutcome route(const lb::Maze& maze, const std::string& tm, int t
   req.params = params;
   req.threads = threads;
   req.private_memory = lb::malloc_private_memory();
+  req.private_memory.filter = private_filter;
   return rt->route(req);
 }
 

@@ -15,8 +15,7 @@ TEST(RouterTxAlloc, AbortedRoutingTransactionsGiveTheirPathBack) {
   uint64_t explicit_aborts_seen = 0;
   for (int attempt = 0; attempt < 40 && explicit_aborts_seen == 0; ++attempt) {
     lb::RouteOutcome out = lb_test::route(maze, "stm", 8);
-    lbtm::Stats stats;
-    for (const lb::WorkerResult& w : out.workers) stats += w.stats;
+    lbtm::Stats stats = lb::total_stats(out);
     auto paths = lb::all_paths(out);
     ASSERT_TRUE(lb::verify_paths(maze, paths, &out.final_grid).ok);
     // Every block kept by a commit is a routed path, nothing else.

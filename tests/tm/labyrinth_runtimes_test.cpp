@@ -60,17 +60,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // What each shape puts in the STM's sets, one thread (no aborts to blur it).
 lbtm::Stats stm_stats(lb::RouterParams params, bool filter = true) {
-  const lb::Maze& maze = dense_maze();
-  lb::RouteRequest req;
-  req.maze = &maze;
-  req.order = lb::stamp_work_order(maze);
-  req.params = params;
-  req.threads = 1;
-  req.private_memory = lb::malloc_private_memory();
-  req.private_memory.filter = filter;
-  lb::RouteOutcome out = lb::find_runtime("stm")->route(req);
-  lbtm::Stats s;
-  for (auto& w : out.workers) s += w.stats;
+  lbtm::Stats s = lb::total_stats(lb_test::route(dense_maze(), "stm", 1, params, filter));
   EXPECT_EQ(s.aborts(), 0u);
   return s;
 }
