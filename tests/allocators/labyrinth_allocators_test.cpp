@@ -2,7 +2,6 @@
 // --allocator (re-execution with the preload, detection in the record, a
 // mismatch failing the run) and --private-memory allocpage --page-size.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <climits>
@@ -13,6 +12,7 @@
 #include <string>
 
 #include "allocators/malloc_select.hpp"
+#include "tests/common/run_command.hpp"
 
 namespace {
 
@@ -36,14 +36,9 @@ std::string input() {
 }
 
 RunResult labyrinth(const std::string& args, const std::string& env = "env -u LD_PRELOAD") {
-  std::string cmd = env + " " + LB_LABYRINTH_BIN + " -i " + input() + " --json - " + args + " 2>/dev/null";
-  RunResult r{-1, {}, {}};
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  lb_test::CommandResult c =
+      lb_test::run_command(env + " " + LB_LABYRINTH_BIN + " -i " + input() + " --json - " + args + " 2>/dev/null");
+  RunResult r{c.status, c.output, {}};
   size_t nl = r.out.find('\n');
   r.record = nlohmann::json::parse(r.out.substr(0, nl), nullptr, false);
   return r;
@@ -55,12 +50,9 @@ std::string real(const std::string& p) {
 }
 
 TEST(LabyrinthAllocators, ListsEveryMallocOfThisBuild) {
-  FILE* p = popen((std::string(LB_LABYRINTH_BIN) + " --list-allocators").c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  EXPECT_EQ(pclose(p), 0);
+  lb_test::CommandResult list = lb_test::run_command(std::string(LB_LABYRINTH_BIN) + " --list-allocators");
+  EXPECT_EQ(list.status, 0);
+  const std::string& out = list.output;
   for (const malloc_library& m : malloc_known()) {
     EXPECT_NE(out.find(m.name), std::string::npos) << out;
     if (!m.path.empty()) {

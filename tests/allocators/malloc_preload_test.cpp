@@ -2,7 +2,6 @@
 // asked for: malloc_probe runs with each library preloaded (by hand, and by
 // the re-execution helper), and must report that library and its version.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <climits>
@@ -13,6 +12,7 @@
 #include <string>
 
 #include "allocators/malloc_select.hpp"
+#include "tests/common/run_command.hpp"
 
 namespace {
 
@@ -21,18 +21,14 @@ std::map<std::string, std::string> run_probe(const std::string& preload, const s
   if (!preload.empty()) cmd += "LD_PRELOAD=" + preload + " ";
   cmd += LB_MALLOC_PROBE;
   if (!reexec_name.empty()) cmd += " --reexec " + reexec_name;
+  lb_test::CommandResult r = lb_test::run_command(cmd);
   std::map<std::string, std::string> kv;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (!f) return kv;
-  char line[4096];
-  while (std::fgets(line, sizeof line, f)) {
-    std::string s(line);
-    if (!s.empty() && s.back() == '\n') s.pop_back();
+  std::istringstream lines(r.output);
+  for (std::string s; std::getline(lines, s);) {
     size_t eq = s.find('=');
     if (eq != std::string::npos) kv[s.substr(0, eq)] = s.substr(eq + 1);
   }
-  int st = pclose(f);
-  kv["exit"] = std::to_string(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+  kv["exit"] = std::to_string(r.status);
   return kv;
 }
 

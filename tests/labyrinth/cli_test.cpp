@@ -1,30 +1,21 @@
 // The command-line tool as a user meets it: STAMP's lines, exit statuses,
 // clear errors naming file and line, and the JSON record.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/common/run_command.hpp"
+
 namespace {
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr together
-};
+using Result = lb_test::CommandResult;
 
+// labyrinth with `args`; the output is stdout and stderr together.
 Result run(const std::string& args) {
-  std::string cmd = std::string(LB_LABYRINTH_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  Result r{-1, {}};
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  return r;
+  return lb_test::run_command(std::string(LB_LABYRINTH_BIN) + " " + args + " 2>&1");
 }
 
 // A file name of this test's own: ctest runs the tests of this binary in
@@ -80,14 +71,10 @@ TEST(Cli, WritesResultRecord) {
 }
 
 TEST(Cli, JsonToStdoutKeepsStdoutPure) {
-  std::string cmd = std::string(LB_LABYRINTH_BIN) + " -i " + write_input(test_file("small.txt"), kSmall) + " --json - 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ASSERT_EQ(pclose(p), 0);
-  nlohmann::json j = nlohmann::json::parse(out);  // throws if anything else is there
+  Result r = lb_test::run_command(std::string(LB_LABYRINTH_BIN) + " -i " +
+                                  write_input(test_file("small.txt"), kSmall) + " --json - 2>/dev/null");
+  ASSERT_EQ(r.status, 0);
+  nlohmann::json j = nlohmann::json::parse(r.output);  // throws if anything else is there
   EXPECT_EQ(j["status"], "ok");
 }
 
