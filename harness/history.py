@@ -1,7 +1,15 @@
-"""The nightly history: one JSON line per (revision, configuration), samples kept,
-so any two revisions can be compared with the same test as `compare`."""
+"""The nightly history: one JSON line per (revision, configuration, session), samples
+kept, so any two revisions can be compared with the same test as `compare`.
+
+A series per configuration and revision: running a revision again adds a session whose
+samples join the earlier ones (never overwriting them); adding the same result directory
+twice counts it once (a session is named by its runs' ids and timestamps).  `check`
+tests the newest revision against the pooled samples of a window of earlier revisions,
+so a step shows however the last pair happened to fall.
+"""
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -28,9 +36,11 @@ def entries_from_records(records: list[dict], suite: str, revision: str | None =
         if not facts[f] and (machine or {}).get(f) not in (None, ""):
             facts[f].add(str(machine[f]))
     per_metric = {m: stats.group(records, m) for m in metrics.METRICS}
+    ident = sorted(f"{(r.get('harness') or {}).get('run_id')}@{r.get('timestamp')}" for r in records)
+    session = hashlib.sha256("\n".join(ident).encode()).hexdigest()[:16]
     out = []
     for key, g in sorted(per_metric["wall"].items()):
-        out.append({"revision": revision, "timestamp": when, "suite": suite, "config": key,
+        out.append({"revision": revision, "timestamp": when, "suite": suite, "config": key, "session": session,
                     "samples": g.times, "failed": len(g.failures),
                     "metrics": {m: per_metric[m][key].times for m in metrics.METRICS if m != "wall"},
                     "machine": {f: sorted(v) for f, v in facts.items()},
@@ -45,11 +55,25 @@ def append(path: Path, entries: list[dict]) -> None:
 
 
 def load(path: Path) -> list[dict]:
-    """Entries, the last one winning for a (revision, config) recorded twice."""
-    latest = {}
+    """One entry per (revision, config): the samples of all its sessions joined, in the order
+    added (a session added twice counts once, the later copy winning)."""
+    sessions: dict[tuple, dict] = {}
     for e in store.read_records(Path(path)):
-        latest[(e.get("revision"), e.get("config"))] = e
-    return list(latest.values())
+        sessions[(e.get("revision"), e.get("config"), e.get("session"))] = e
+    merged: dict[tuple, dict] = {}
+    for (rev, cfg, _), e in sessions.items():
+        m = merged.get((rev, cfg))
+        if m is None:
+            merged[(rev, cfg)] = dict(e, sessions=1, samples=list(e.get("samples", [])),
+                                      metrics={k: list(v) for k, v in (e.get("metrics") or {}).items()})
+            continue
+        m["sessions"] += 1
+        m["samples"] += e.get("samples", [])
+        m["failed"] = m.get("failed", 0) + e.get("failed", 0)
+        for k, v in (e.get("metrics") or {}).items():
+            m["metrics"].setdefault(k, []).extend(v)
+        m["timestamp"] = max(filter(None, (m.get("timestamp"), e.get("timestamp"))), default=None)
+    return list(merged.values())
 
 
 def revisions(entries: list[dict]) -> list[str]:
@@ -60,6 +84,19 @@ def revisions(entries: list[dict]) -> list[str]:
 
 def by_revision(entries: list[dict], revision: str, metric: str = "wall") -> dict[str, Entry]:
     return {e["config"]: Entry(e, metric) for e in entries if e["revision"] == revision}
+
+
+def pooled(entries: list[dict], revs: list[str], metric: str = "wall") -> dict[str, Entry]:
+    """The samples of several revisions joined per configuration (the window to test against)."""
+    out: dict[str, Entry] = {}
+    for rev in revs:
+        for key, e in by_revision(entries, rev, metric).items():
+            if key in out:
+                out[key].times += e.times
+                out[key].failures += e.failures
+            else:
+                out[key] = e
+    return out
 
 
 def machine_of(entries: list[dict], revision: str) -> dict[str, set]:
@@ -76,32 +113,50 @@ def machine_of(entries: list[dict], revision: str) -> dict[str, set]:
 
 
 def check_machines(entries: list[dict], old: str, new: str, allow_mismatch: bool) -> list[str]:
-    """Header lines, or a comparable.Refusal when the two revisions ran on different machines."""
-    return comparable.check_machines(machine_of(entries, old), machine_of(entries, new), allow_mismatch,
-                                     names=(f"revision {old}", f"revision {new}"))
+    """Header lines, or a comparable.Refusal when the revisions ran on different machines
+    (`old` may be a list: the window)."""
+    olds = old if isinstance(old, list) else [old]
+    facts: dict[str, set] = {f: set() for f in comparable.MACHINE_FIELDS}
+    for rev in olds:
+        for f, v in machine_of(entries, rev).items():
+            facts[f] |= v
+    return comparable.check_machines(facts, machine_of(entries, new), allow_mismatch,
+                                     names=(f"revision{'s' if len(olds) > 1 else ''} {', '.join(olds)}",
+                                            f"revision {new}"))
 
 
-def check_latest(entries: list[dict], threshold=0.05, alpha=0.05, metric="wall") -> list[dict] | None:
-    """compare rows of the newest revision against the one before (None if fewer than two)."""
+def window_of(revs: list[str], window: int) -> list[str]:
+    """The up to `window` revisions before the newest one."""
+    return revs[-1 - window:-1]
+
+
+def check_latest(entries: list[dict], threshold=0.05, alpha=0.05, metric="wall", window=1) -> list[dict] | None:
+    """compare rows of the newest revision against the pooled samples of the `window`
+    revisions before it (None if fewer than two revisions)."""
     revs = revisions(entries)
     if len(revs) < 2:
         return None
-    old, new = by_revision(entries, revs[-2], metric), by_revision(entries, revs[-1], metric)
-    comparable.check_common(old, new, names=(f"revision {revs[-2]}", f"revision {revs[-1]}"))
-    for rev, side in ((revs[-2], old), (revs[-1], new)):
+    earlier = window_of(revs, window)
+    name = f"revisions {earlier[0]}..{earlier[-1]}" if len(earlier) > 1 else f"revision {earlier[0]}"
+    old, new = pooled(entries, earlier, metric), by_revision(entries, revs[-1], metric)
+    comparable.check_common(old, new, names=(name, f"revision {revs[-1]}"))
+    for rev, side in ((name, old), (revs[-1], new)):
         if not any(e.times for e in side.values()):
-            raise comparable.Refusal(f"revision {rev}: no sample of the {metric} metric "
+            raise comparable.Refusal(f"{rev}: no sample of the {metric} metric "
                                      f"({metrics.DESCRIPTION[metric]}) in the history")
     return compare.compare_groups(old, new, threshold, alpha)
 
 
-def regressions_per_revision(entries: list[dict], threshold=0.05, alpha=0.05) -> dict[str, set]:
-    """revision -> the configurations that regressed against the previous revision."""
+def regressions_per_revision(entries: list[dict], threshold=0.05, alpha=0.05, window=1,
+                             metric="wall") -> dict[str, set]:
+    """revision -> the configurations that regressed against the window of revisions before it."""
     revs = revisions(entries)
     out = {}
-    for prev, cur in zip(revs, revs[1:]):
-        rows = compare.compare_groups(by_revision(entries, prev), by_revision(entries, cur), threshold, alpha)
-        out[cur] = {r["config"] for r in compare.regressions(rows)}
+    for i in range(1, len(revs)):
+        earlier = window_of(revs[:i + 1], window)
+        rows = compare.compare_groups(pooled(entries, earlier, metric), by_revision(entries, revs[i], metric),
+                                      threshold, alpha)
+        out[revs[i]] = {r["config"] for r in compare.regressions(rows)}
     return out
 
 
