@@ -77,7 +77,7 @@ def cmd_summary(a) -> int:
 def cmd_compare(a) -> int:
     base, new, header = comparable.prepare(a.base, a.new, a.metric, a.allow_machine_mismatch)
     rows = compare.compare_groups(base, new, a.threshold, a.alpha)
-    print("\n".join(header) + "\n")
+    print("\n".join(header + [compare.mde_line(rows, a.alpha)]) + "\n")
     print(compare.render(rows))
     bad = compare.regressions(rows)
     print(f"\n{len(bad)} significant regression(s) beyond {a.threshold:.0%} (alpha {a.alpha})"
@@ -112,7 +112,8 @@ def _history_check(file: Path, threshold: float, alpha: float, metric: str = "wa
     header = history.check_machines(entries, earlier, revs[-1], allow_mismatch)
     rows = history.check_latest(entries, threshold, alpha, metric, window)
     print(f"history: {revs[-1]} against the pooled samples of {', '.join(earlier)}")
-    print("\n".join(header + [f"metric: {metric}: {metrics.DESCRIPTION[metric]}"]) + "\n")
+    print("\n".join(header + [f"metric: {metric}: {metrics.DESCRIPTION[metric]}",
+                               compare.mde_line(rows, alpha)]) + "\n")
     print(compare.render(rows))
     return 1 if compare.regressions(rows) else 0
 

@@ -48,8 +48,11 @@ def text_summary(records: list[dict], rows: list[dict] | None = None) -> str:
                         "ci95_high_s", "speedup_vs_seq", "speedup_vs_1thread"])]
     spread = stats.allocator_spread(records)
     if spread:
-        out += ["", "allocator spread (slowest/fastest - 1):",
-                table(spread, ["input", "tm", "threads", "snapshot", "private", "fastest", "slowest", "spread"])]
+        out += ["", "allocator spread (slowest/fastest median - 1, bootstrap 95% interval):",
+                table(spread, ["input", "tm", "threads", "snapshot", "private", "fastest", "slowest", "spread",
+                               "spread_ci_low", "spread_ci_high", "runs_min"])]
+        if any(r["spread_ci_low"] is None for r in spread):
+            out.append("  (no interval where an allocator has fewer than 3 runs: such a spread is a guess)")
     failed = failures(records)
     if failed:
         reasons = Counter((r.get("failure") or {}).get("reason", "unknown") for r in failed)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats as sps
 
-from . import metrics
+from . import effects, metrics
 from .suite import Config
 
 METRIC = "elapsed_s"  # STAMP's "Elapsed time": the routing phase only
@@ -60,6 +60,10 @@ class Group:
     read_set: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)   # reasons, one per failed run
     no_metric: list[str] = field(default_factory=list)  # ok runs without the metric: why
+    cpu: list[float] = field(default_factory=list)        # user + sys of the routing phase
+    peak_rss_kb: list[float] = field(default_factory=list)
+    minor_faults: list[float] = field(default_factory=list)
+    major_faults: list[float] = field(default_factory=list)
     revisions: set = field(default_factory=set)
 
 
@@ -79,6 +83,13 @@ def group(records: list[dict], metric: str = "wall") -> dict[str, Group]:
                 g.no_metric.append(metrics.unavailable_reason(r, metric))
                 continue
             g.times.append(v)
+            cpu = metrics.value(r, "cpu")
+            if cpu is not None:
+                g.cpu.append(cpu)
+            mem = r.get("memory") or {}
+            for name in ("peak_rss_kb", "minor_faults", "major_faults"):
+                if isinstance(mem.get(name), (int, float)):
+                    getattr(g, name).append(float(mem[name]))
             for name, dest in (("aborts", g.aborts), ("read_set_mean", g.read_set)):
                 v = tm_stat(r, name)
                 if v is not None:
@@ -157,8 +168,14 @@ def summary_rows(records: list[dict]) -> list[dict]:
             row[f"{k}_s"] = d.get(k)
         med = d.get("median")
         seq, one = baseline_seq(groups, c), baseline_one_thread(groups, c)
-        row["speedup_vs_seq"] = median_of(seq.times) / med if seq and med else None
-        row["speedup_vs_1thread"] = median_of(one.times) / med if one and med else None
+        for name, base in (("speedup_vs_seq", seq), ("speedup_vs_1thread", one)):
+            # median(base) / median(this), with a bootstrap 95% interval (none below 3 runs a side)
+            est, lo, hi = effects.ratio_of_medians(base.times, g.times) if base and med else (None,) * 3
+            row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"] = est, lo, hi
+        row["cpu_median_s"] = median_of(g.cpu)
+        row["peak_rss_kb_median"] = median_of(g.peak_rss_kb)
+        row["minor_faults_median"] = median_of(g.minor_faults)
+        row["major_faults_median"] = median_of(g.major_faults)
         row["aborts_median"] = median_of(g.aborts)
         row["read_set_mean_median"] = median_of(g.read_set)
         row["revisions"] = ";".join(sorted(g.revisions))
@@ -176,17 +193,20 @@ def allocator_spread(records: list[dict]) -> list[dict]:
         c = g.config
         k = (c.input, c.tm, ";".join(f"{a}={b}" for a, b in c.tm_opts + c.env), c.threads, c.snapshot,
              c.private, c.private_memory, c.page_size or "")
-        by.setdefault(k, {})[c.allocator] = median_of(g.times)
+        by.setdefault(k, {})[c.allocator] = g.times
     rows = []
     for k in sorted(by, key=str):
-        meds = by[k]
-        if len(meds) < 2:
+        samples = by[k]
+        if len(samples) < 2:
             continue
+        meds = {a: median_of(t) for a, t in samples.items()}
         slow, fast = max(meds, key=meds.get), min(meds, key=meds.get)
+        est, lo, hi = effects.spread(samples)
         rows.append({"input": k[0], "tm": k[1], "tm_opts": k[2], "threads": k[3], "snapshot": k[4],
                      "private": k[5], "private_memory": k[6], "page_size": k[7],
                      "allocators": len(meds), "fastest": fast, "slowest": slow,
-                     "spread": meds[slow] / meds[fast] - 1.0})
+                     "spread": est, "spread_ci_low": lo, "spread_ci_high": hi,
+                     "runs_min": min(len(t) for t in samples.values())})
     return rows
 
 
