@@ -258,7 +258,9 @@ def main(argv=None) -> int:
     sp.add_argument("--seed", type=int, default=0, help="order of configurations and of each pair")
     sp.add_argument("--threshold", type=float, default=0.05,
                     help="a regression's whole 95%% interval must lie above 1 + this (default 0.05)")
-    sp.add_argument("--metric", choices=metrics.METRICS, default="wall")
+    sp.add_argument("--metric", choices=metrics.METRICS, default="cpu",
+                    help="what the gate judges (default cpu: whether the code does more work holds "
+                         "under load, where wall time does not; wall for what speedup means)")
     sp.add_argument("--allow-machine-mismatch", action="store_true")
     sp.set_defaults(func=cmd_ab)
 
