@@ -6,16 +6,16 @@ import json
 import sys
 from pathlib import Path
 
-from . import compare, history, report, session, stats, store
+import records
+
+from . import compare, history, report, session, stats
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
 
 
 def _figures(result_dir: Path, history_file: Path | None = None) -> None:
-    # plots/ reads only the result files; importing it here is a convenience.
-    sys.path.insert(0, str(REPO))
-    import plots
+    import plots  # the plots' public entry (it reads only the result files); matplotlib loads only here
     for path in plots.render_dir(result_dir, history_file=history_file):
         print(f"figure: {path}")
 
@@ -68,14 +68,14 @@ def cmd_merge(a) -> int:
 
 
 def cmd_summary(a) -> int:
-    records = store.read_records(a.dir)
-    rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else stats.summary_rows(records)
-    print(report.text_summary(records, rows))
-    return session.EXIT_FAILED_RUNS if report.failures(records) else 0
+    recs = records.load(a.dir)
+    rows = report.write_summaries(a.dir, recs) if a.dir.is_dir() else stats.summary_rows(recs)
+    print(report.text_summary(recs, rows))
+    return session.EXIT_FAILED_RUNS if report.failures(recs) else 0
 
 
 def cmd_compare(a) -> int:
-    rows = compare.compare_records(store.read_records(a.base), store.read_records(a.new),
+    rows = compare.compare_records(records.load(a.base), records.load(a.new),
                                    a.threshold, a.alpha)
     print(compare.render(rows))
     bad = compare.regressions(rows)
@@ -85,13 +85,13 @@ def cmd_compare(a) -> int:
 
 
 def _history_add(result_dir: Path, file: Path, revision: str | None) -> int:
-    records = store.read_records(result_dir)
+    recs = records.load(result_dir)
     try:
         m = json.loads((result_dir / "manifest.json").read_text())
         mach = json.loads((result_dir / "machine.json").read_text())
     except (OSError, json.JSONDecodeError):
         m, mach = {}, {}
-    entries = history.entries_from_records(records, m.get("suite", "?"), revision, mach)
+    entries = history.entries_from_records(recs, m.get("suite", "?"), revision, mach)
     history.append(file, entries)
     print(f"history: {len(entries)} configurations of revision {entries[0]['revision'] if entries else '-'} "
           f"added to {file}")
@@ -217,7 +217,7 @@ def main(argv=None) -> int:
         p.error("history add needs a result directory")
     try:
         return a.func(a)
-    except SuiteError as e:
+    except (SuiteError, records.RecordError) as e:
         print(f"harness: {e}", file=sys.stderr)
         return 2
 

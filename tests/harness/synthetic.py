@@ -1,5 +1,8 @@
-"""Synthetic records for the statistics tests: chosen numbers, known answers."""
+"""Synthetic records for the statistics tests: chosen numbers, known answers,
+complete enough to validate against the schema (records.problems)."""
 import itertools
+
+import records
 
 _ids = itertools.count()
 
@@ -7,21 +10,31 @@ _ids = itertools.count()
 def record(tm="stm", threads=1, elapsed=1.0, allocator="glibc", snapshot="raw", private="direct",
            input_name="in", status="ok", warmup=False, revision="rev1", aborts=0, read_set=10.0,
            reason="crash"):
-    cfg = {"input": input_name, "tm": tm, "tm_opts": {}, "threads": threads, "snapshot": snapshot,
-           "private": private, "allocator": allocator, "private_memory": "malloc", "page_size": None}
-    from harness.suite import Config
-    key = Config.from_dict(cfg).key
-    r = {"schema": "labyrinth-bench/run/1", "status": status, "git_revision": revision,
+    cfg = records.Config.from_dict({"input": input_name, "tm": tm, "threads": threads, "snapshot": snapshot,
+                                    "private": private, "allocator": allocator})
+    key = cfg.key
+    r = {"schema": records.VERSION, "status": status, "git_revision": revision,
          "timestamp": f"2026-01-01T00:00:{next(_ids) % 60:02d}Z",
-         "harness": {"config": cfg, "config_key": key, "warmup": warmup, "run_id": f"{key}#{next(_ids)}"},
-         "tm_stats": {"aborts_validation": aborts, "aborts_locked": 0, "aborts_explicit": 0,
-                      "aborts_other": 0, "read_set_mean": read_set}}
+         "harness": {"config": cfg.as_dict(), "config_key": key, "warmup": warmup, "run_id": f"{key}#{next(_ids)}"}}
+    r.update(records.record_fields(cfg))
+    r["tm"]["config"] = {"name": tm}
+    r["input"].update(path=f"{input_name}.txt", sha256="0" * 64, dims=[8, 8, 3], pairs=4, walls=0)
+    r["allocator"].update(detected=allocator, library="/lib/libc.so.6", version=None)
+    r["private_memory"].update(page_size=None, allocpage=None)
+    r["repetition"] = 0
+    r["machine"] = {"cpu": "Synthetic", "cores": 2, "kernel": "6.0", "arch": "x86_64", "thp": "madvise",
+                    "compiler": "none", "hostname": "synthetic"}
     if status == "ok":
-        r["time"] = {"elapsed_s": elapsed}
         r["failure"] = None
+        r["result"] = {"paths_to_route": 4, "paths_routed": 4, "total_points": 40, "path_hash": "0" * 16,
+                       "verified": True}
+        r["time"] = {"elapsed_s": elapsed, "user_s": elapsed, "sys_s": 0.0, "copy_s": 0.0, "expand_s": elapsed}
+        r["memory"] = {"peak_rss_kb": 1000, "minor_faults": 0, "major_faults": 0}
+        r["tm_stats"] = {name: 0.0 if s["type"] == "number" else 0 for name, s in records.TM_STATS.items()}
+        r["tm_stats"].update(aborts=aborts, aborts_validation=aborts, read_set_mean=read_set)
     else:
-        r["time"] = None
         r["failure"] = {"reason": reason, "message": "synthetic"}
+        r["result"] = r["time"] = r["memory"] = r["tm_stats"] = None
     return r
 
 
