@@ -11,8 +11,17 @@ import math
 import numpy as np
 from scipy import stats as sps
 
-from records import (AXES, METRIC, Config, Group, config_of, default_of, group, is_ok,  # noqa: F401 (re-exported)
-                     is_warmup, median_of, tm_stat)
+from records import (AXES, METRIC, Config, Group, config_of, default_of, is_ok, is_warmup,  # noqa: F401
+                     median_of, tm_stat)
+from records import group as _group_by_config
+
+from . import metrics
+
+
+def group(records: list[dict], metric: str = "wall") -> dict[str, Group]:
+    """Measured runs by configuration; `times` holds `metric` (metrics.py) of the ok runs."""
+    return _group_by_config(records, lambda r: metrics.value(r, metric),
+                            lambda r: metrics.unavailable_reason(r, metric))
 
 
 def describe(samples: list[float]) -> dict:

@@ -34,6 +34,7 @@ class Group:
     times: list[float] = field(default_factory=list)
     stats: dict[str, list[float]] = field(default_factory=dict)  # TM statistic -> one value per ok run
     failures: list[str] = field(default_factory=list)   # reasons, one per failed run
+    no_metric: list[str] = field(default_factory=list)  # ok runs without the measure asked for: why
     revisions: set = field(default_factory=set)
 
     # The two statistics the figures and headline draw, by their old names.
@@ -46,8 +47,14 @@ class Group:
         return self.stats.get("read_set_mean", [])
 
 
-def group(records: list[dict]) -> dict[str, Group]:
-    """Config key -> Group."""
+def elapsed(record: dict) -> float:
+    return float(record["time"][METRIC])
+
+
+def group(records: list[dict], value=elapsed, missing=None) -> dict[str, Group]:
+    """Config key -> Group.  `value(record)` is the sample an ok run gives (default
+    its routing time; None where the record has none, and then `missing(record)`
+    says why)."""
     groups: dict[str, Group] = {}
     for r in records:
         if is_warmup(r):
@@ -57,7 +64,11 @@ def group(records: list[dict]) -> dict[str, Group]:
         if r.get("git_revision"):
             g.revisions.add(r["git_revision"])
         if is_ok(r):
-            g.times.append(float(r["time"][METRIC]))
+            v = value(r)
+            if v is None:
+                g.no_metric.append(missing(r) if missing else "no value")
+                continue
+            g.times.append(v)
             for name in TM_STATS:
                 v = tm_stat(r, name)
                 if v is not None:
