@@ -1,11 +1,9 @@
 """The nightly history: one JSON line per (revision, configuration, session), samples
 kept, so any two revisions can be compared with the same test as `compare`.
 
-A series per configuration and revision: running a revision again adds a session whose
-samples join the earlier ones (never overwriting them); adding the same result directory
-twice counts it once (a session is named by its runs' ids and timestamps).  `check`
-tests the newest revision against the pooled samples of a window of earlier revisions,
-so a step shows however the last pair happened to fall.
+A series per configuration and revision (records/history.py joins a revision's
+sessions: a rerun adds, never overwrites).  A revision is tested against the pooled
+samples of a window of earlier revisions, so a step shows however the last pair fell.
 """
 from __future__ import annotations
 
@@ -13,6 +11,8 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
+
+import records.history
 
 from . import comparable, compare, metrics, stats, store
 
@@ -36,6 +36,7 @@ def entries_from_records(records: list[dict], suite: str, revision: str | None =
         if not facts[f] and (machine or {}).get(f) not in (None, ""):
             facts[f].add(str(machine[f]))
     per_metric = {m: stats.group(records, m) for m in metrics.METRICS}
+    # A session is named by its runs: the same directory added twice is one session.
     ident = sorted(f"{(r.get('harness') or {}).get('run_id')}@{r.get('timestamp')}" for r in records)
     session = hashlib.sha256("\n".join(ident).encode()).hexdigest()[:16]
     out = []
@@ -48,38 +49,30 @@ def entries_from_records(records: list[dict], suite: str, revision: str | None =
     return out
 
 
-def append(path: Path, entries: list[dict]) -> None:
+def append(path: Path, entries: list[dict], threshold=0.05, alpha=0.05, window=5) -> None:
+    """Add entries of one revision, each with its verdict against the pooled window of
+    revisions before it in the file (so the history figure reads the harness's verdicts
+    from the file instead of re-running its tests: plots/ reads only results)."""
+    old = load(path) if Path(path).exists() else []
+    for e in entries:
+        e.pop("verdict", None)
+        e.pop("regressed", None)
+    new_revs = {e["revision"] for e in entries}
+    prev = [r for r in revisions(old) if r not in new_revs]
+    if prev and len(new_revs) == 1:
+        rows = compare.compare_groups(pooled(old, prev[-window:]), {e["config"]: Entry(e) for e in entries},
+                                      threshold, alpha)
+        verdicts = {r["config"]: r["verdict"] for r in rows}
+        for e in entries:
+            e["verdict"] = verdicts.get(e["config"])
+            e["regressed"] = e["verdict"] in compare.GATING
     log = store.RunLog(path)
     for e in entries:
         log.append(e)
 
 
-def load(path: Path) -> list[dict]:
-    """One entry per (revision, config): the samples of all its sessions joined, in the order
-    added (a session added twice counts once, the later copy winning)."""
-    sessions: dict[tuple, dict] = {}
-    for e in store.read_records(Path(path)):
-        sessions[(e.get("revision"), e.get("config"), e.get("session"))] = e
-    merged: dict[tuple, dict] = {}
-    for (rev, cfg, _), e in sessions.items():
-        m = merged.get((rev, cfg))
-        if m is None:
-            merged[(rev, cfg)] = dict(e, sessions=1, samples=list(e.get("samples", [])),
-                                      metrics={k: list(v) for k, v in (e.get("metrics") or {}).items()})
-            continue
-        m["sessions"] += 1
-        m["samples"] += e.get("samples", [])
-        m["failed"] = m.get("failed", 0) + e.get("failed", 0)
-        for k, v in (e.get("metrics") or {}).items():
-            m["metrics"].setdefault(k, []).extend(v)
-        m["timestamp"] = max(filter(None, (m.get("timestamp"), e.get("timestamp"))), default=None)
-    return list(merged.values())
-
-
-def revisions(entries: list[dict]) -> list[str]:
-    """Revisions in the order they were added to the history (nightly runs append
-    in time order; file order does not depend on clocks agreeing between machines)."""
-    return list(dict.fromkeys(e["revision"] for e in entries))
+load = records.history.load  # the file is a result file: the records package reads it
+revisions = records.history.revisions
 
 
 def by_revision(entries: list[dict], revision: str, metric: str = "wall") -> dict[str, Entry]:
@@ -99,6 +92,11 @@ def pooled(entries: list[dict], revs: list[str], metric: str = "wall") -> dict[s
     return out
 
 
+def window_of(revs: list[str], window: int) -> list[str]:
+    """The up to `window` revisions before the newest one."""
+    return revs[-1 - window:-1]
+
+
 def machine_of(entries: list[dict], revision: str) -> dict[str, set]:
     """The machine facts a revision's entries carry (older entries: cpu and cores only)."""
     facts: dict[str, set] = {f: set() for f in comparable.MACHINE_FIELDS}
@@ -112,7 +110,7 @@ def machine_of(entries: list[dict], revision: str) -> dict[str, set]:
     return facts
 
 
-def check_machines(entries: list[dict], old: str, new: str, allow_mismatch: bool) -> list[str]:
+def check_machines(entries: list[dict], old, new: str, allow_mismatch: bool) -> list[str]:
     """Header lines, or a comparable.Refusal when the revisions ran on different machines
     (`old` may be a list: the window)."""
     olds = old if isinstance(old, list) else [old]
@@ -125,11 +123,6 @@ def check_machines(entries: list[dict], old: str, new: str, allow_mismatch: bool
                                             f"revision {new}"))
 
 
-def window_of(revs: list[str], window: int) -> list[str]:
-    """The up to `window` revisions before the newest one."""
-    return revs[-1 - window:-1]
-
-
 def check_latest(entries: list[dict], threshold=0.05, alpha=0.05, metric="wall", window=1) -> list[dict] | None:
     """compare rows of the newest revision against the pooled samples of the `window`
     revisions before it (None if fewer than two revisions)."""
@@ -140,24 +133,11 @@ def check_latest(entries: list[dict], threshold=0.05, alpha=0.05, metric="wall",
     name = f"revisions {earlier[0]}..{earlier[-1]}" if len(earlier) > 1 else f"revision {earlier[0]}"
     old, new = pooled(entries, earlier, metric), by_revision(entries, revs[-1], metric)
     comparable.check_common(old, new, names=(name, f"revision {revs[-1]}"))
-    for rev, side in ((name, old), (revs[-1], new)):
+    for rev, side in ((name, old), (f"revision {revs[-1]}", new)):
         if not any(e.times for e in side.values()):
             raise comparable.Refusal(f"{rev}: no sample of the {metric} metric "
                                      f"({metrics.DESCRIPTION[metric]}) in the history")
     return compare.compare_groups(old, new, threshold, alpha)
-
-
-def regressions_per_revision(entries: list[dict], threshold=0.05, alpha=0.05, window=1,
-                             metric="wall") -> dict[str, set]:
-    """revision -> the configurations that regressed against the window of revisions before it."""
-    revs = revisions(entries)
-    out = {}
-    for i in range(1, len(revs)):
-        earlier = window_of(revs[:i + 1], window)
-        rows = compare.compare_groups(pooled(entries, earlier, metric), by_revision(entries, revs[i], metric),
-                                      threshold, alpha)
-        out[revs[i]] = {r["config"] for r in compare.regressions(rows)}
-    return out
 
 
 def dump(entries) -> str:
