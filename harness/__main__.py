@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import compare, history, report, session, stats, store
+from . import compare, history, per_machine, report, session, slurm, store
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
@@ -69,14 +69,29 @@ def cmd_merge(a) -> int:
 
 def cmd_summary(a) -> int:
     records = store.read_records(a.dir)
-    rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else stats.summary_rows(records)
+    rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else report.summary_rows(records)
     print(report.text_summary(records, rows))
     return session.EXIT_FAILED_RUNS if report.failures(records) else 0
 
 
+def _one_machine(side: str, d: Path, records: list[dict], machine: str | None) -> list[dict] | None:
+    """The records of one side of a comparison, which must come from one machine."""
+    if machine:
+        records = per_machine.only(records, machine)
+    parts = per_machine.split(records)
+    if len(parts) > 1:
+        print(f"harness compare: {d} holds runs from {len(parts)} machines ({'; '.join(parts)}); "
+              f"their times do not pool: pick one with --{side}-machine TEXT", file=sys.stderr)
+        return None
+    return records
+
+
 def cmd_compare(a) -> int:
-    rows = compare.compare_records(store.read_records(a.base), store.read_records(a.new),
-                                   a.threshold, a.alpha)
+    base = _one_machine("base", a.base, store.read_records(a.base), a.base_machine)
+    new = _one_machine("new", a.new, store.read_records(a.new), a.new_machine)
+    if base is None or new is None:
+        return 2
+    rows = compare.compare_records(base, new, a.threshold, a.alpha)
     print(compare.render(rows))
     bad = compare.regressions(rows)
     print(f"\n{len(bad)} significant regression(s) beyond {a.threshold:.0%} (alpha {a.alpha})"
@@ -188,6 +203,9 @@ def main(argv=None) -> int:
     sp.add_argument("base", type=Path)
     sp.add_argument("new", type=Path)
     gate_opts(sp)
+    sp.add_argument("--base-machine", metavar="TEXT", help="only BASE's runs on the machine whose "
+                    "'CPU, N cores' contains TEXT (a side must be one machine)")
+    sp.add_argument("--new-machine", metavar="TEXT", help="the same for NEW")
     sp.set_defaults(func=cmd_compare)
 
     default_history = REPO / "results/history/nightly.jsonl"
@@ -206,6 +224,8 @@ def main(argv=None) -> int:
     sp.add_argument("--revision")
     gate_opts(sp)
     sp.set_defaults(func=cmd_nightly)
+
+    slurm.add_parsers(sub, _figures)
 
     sp = sub.add_parser("figures", help="render the figures of a result directory")
     sp.add_argument("dir", type=Path)
