@@ -46,7 +46,3 @@ def nodes(records: list[dict]) -> dict[str, set]:
         out.setdefault(label(r) or "unknown machine", set()).add(node.get("name") or "?")
     return out
 
-
-def only(records: list[dict], text: str) -> list[dict]:
-    """The records of the machine(s) whose label contains text (case-insensitive)."""
-    return [r for r in records if text.lower() in (label(r) or "unknown machine").lower()]

@@ -122,9 +122,9 @@ class PerMachineTest(TempDirTest):
                         (b, self.on(synthetic.runs([1.0, 1.1]), "EPYC", 2, "n"))):
             d.mkdir()
             store.write_atomic(d / store.RUNS, "".join(json.dumps(r) + "\n" for r in recs))
-        r = self.harness_cli("compare", a, b)
-        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
-        self.assertIn("machines", r.stderr)
-        r = self.harness_cli("compare", a, b, "--base-machine", "EPYC")
-        self.assertIn(r.returncode, (0, 1), r.stdout + r.stderr)
-        self.assertIn("n_base", r.stdout)
+        for flags in ([], ["--allow-machine-mismatch"]):  # never pooled, even when BASE and NEW may differ
+            r = self.harness_cli("compare", a, b, *flags)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn("runs from 2 machines", r.stderr)
+        r = self.harness_cli("compare", b, b)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
