@@ -81,6 +81,30 @@ class ScriptTest(TempDirTest):
         self.assertIn("#SBATCH --array=2\n", (d / "array.sbatch").read_text())
 
 
+    def test_merge_of_two_machines_splits_summary_and_figures(self):
+        d, _ = self.write_dir("--tasks", 2)
+        s = tiny_suite()
+        for k in (1, 2):
+            shard = d / "shards" / str(k)
+            self.assertEqual(self.run_quiet(s, shard, shard=(k, 2)), 0)
+            if k == 2:  # as if task 2 ran on another kind of node
+                recs = store.read_records(shard)
+                for r in recs:
+                    r["harness"]["node"].update(name="big1", cpu="Big CPU", cores=64)
+                store.write_atomic(shard / store.RUNS, "".join(json.dumps(r) + "\n" for r in recs))
+        r = self.harness_cli("slurm-merge", d, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("MACHINES DIFFER", r.stdout)
+        self.assertIn("Big CPU, 64 cores: nodes big1", r.stdout)
+        subs = sorted((d / "merged" / "by-machine").iterdir())
+        self.assertEqual(len(subs), 2)
+        self.assertEqual(sum(len(store.read_records(x)) for x in subs), len(s.runs()))
+        # task 1 has seq and the 1-thread runs: enough for a runtimes figure of its machine
+        (task1,) = [x for x in subs if not x.name.startswith("Big-CPU")]
+        self.assertTrue(list((task1 / "figures").glob("*.png")), r.stdout)
+        self.assertFalse((d / "merged" / "figures").exists())  # no figure pools the two
+
+
 class PerMachineTest(TempDirTest):
     @staticmethod
     def on(records, cpu, cores, name):
@@ -111,6 +135,8 @@ class PerMachineTest(TempDirTest):
 
     def test_records_without_a_machine_join_the_only_one(self):
         plain = synthetic.runs([1.0])
+        for r in plain:
+            r.pop("machine", None)  # as records written before either said where they ran
         self.assertEqual(list(per_machine.split(plain + self.on(synthetic.runs([1.0]), "EPYC", 2, "n"))), [None])
         two = self.on(synthetic.runs([1.0]), "EPYC", 2, "n") + self.on(synthetic.runs([1.0]), "Xeon", 8, "m")
         self.assertIn("unknown machine", per_machine.split(two + plain))
