@@ -38,12 +38,12 @@ def tearDownModule():
 
 
 def comparable(record):
-    """A record without what differs between two runs of the same run: timings, when,
-    where (node, shard, the per-run file in the command)."""
+    """A record without what differs between two runs of the same run: timings and the
+    machine's load around them, when, where (node, shard, the per-run file in the command)."""
     r = copy.deepcopy(record)
     for k in ("time", "timestamp"):
         r.pop(k, None)
-    for k in ("wall_s", "node", "shard", "command"):
+    for k in ("wall_s", "load", "node", "shard", "command"):
         r["harness"].pop(k, None)
     return r
 
@@ -140,8 +140,9 @@ class SlurmArrayTest(TempDirTest):
 
         # 3. The merged result is the one-process run's, apart from timings and node names.
         got, want = by_run(merged), by_run(reference)
-        self.assertEqual({k: comparable(r) for k, r in got.items()},
-                         {k: comparable(r) for k, r in want.items()})
+        self.assertEqual(sorted(got), sorted(want))
+        for run_id in want:
+            self.assertEqual(comparable(got[run_id]), comparable(want[run_id]), run_id)
         self.assertEqual(summary(merged), summary(reference))
         self.assertTrue(json.loads((merged / "manifest.json").read_text())["complete"])
         self.assertTrue(list((merged / "figures").glob("*.png")), self.log(d, "merge.out"))
