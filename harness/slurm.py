@@ -276,7 +276,7 @@ def _how_it_ended(status: dict | None, state: dict | None) -> str:
         bits.append(f"harness exit {status.get('exit')}" + (" on SIGTERM" if status.get("terminated") else ""))
         node = status.get("node")
     else:
-        bits.append("the task never said how it ended (not started, or killed)")
+        bits.append("no end reported: not started, or killed")
         node = (state or {}).get("node")
     if node and node != "(null)":
         bits.append(f"node {node}")

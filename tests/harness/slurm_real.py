@@ -111,6 +111,10 @@ class SlurmArrayTest(TempDirTest):
         self.assertTrue(all(r["harness"]["task"] == 2 for r in lost.values()))
         self.assertTrue(all("TIMEOUT" in r["failure"]["message"] for r in lost.values()),
                         next(iter(lost.values()))["failure"])
+        r = self.harness_cli("summary", merged)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("missing", r.stdout)
+        self.assertIn("Slurm: TIMEOUT", r.stdout)
         merge_log = self.log(d, "merge.out")
         self.assertIn("FAILED RUNS", merge_log)
         self.assertIn("missing", merge_log)

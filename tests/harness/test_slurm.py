@@ -69,6 +69,9 @@ class ScriptTest(TempDirTest):
                             for r in missing))
         text = "\n".join(logged)
         self.assertIn("FAILED RUNS", text)
+        r = self.harness_cli("summary", d / "merged")  # reads through the schema: the made-up records pass
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"missing x{len(s.runs((2, 3)))} runs", r.stdout)
         self.assertIn("resubmit", text)
         self.assertFalse(json.loads((d / "merged" / "manifest.json").read_text())["complete"])
         rows = report.summary_rows(recs)
