@@ -85,6 +85,7 @@ def cmd_compare(a) -> int:
 
 def _history_add(result_dir: Path, file: Path, revision: str | None) -> int:
     records = comparable.read_result_dir(result_dir, "result directory")
+    comparable.check_one_machine(records, f"result directory {result_dir}")  # one entry per config: one machine
     try:
         m = json.loads((result_dir / "manifest.json").read_text())
         mach = json.loads((result_dir / "machine.json").read_text())

@@ -157,3 +157,7 @@ class PerMachineTest(TempDirTest):
             self.assertIn("runs from 2 machines", r.stderr)
         r = self.harness_cli("compare", b, b)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.harness_cli("history", "add", a, "--file", self.tmp / "h.jsonl")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("runs from 2 machines", r.stderr)
+        self.assertFalse((self.tmp / "h.jsonl").exists())
