@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import ab, comparable, compare, history, metrics, report, session, stats, store
+from . import ab, comparable, compare, history, metrics, report, session, slurm, store
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
@@ -67,7 +67,7 @@ def cmd_merge(a) -> int:
 
 def cmd_summary(a) -> int:
     records = comparable.read_result_dir(a.dir, "result directory")
-    rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else stats.summary_rows(records)
+    rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else report.summary_rows(records)
     print(report.text_summary(records, rows))
     return session.EXIT_FAILED_RUNS if report.failures(records) else 0
 
@@ -85,6 +85,7 @@ def cmd_compare(a) -> int:
 
 def _history_add(result_dir: Path, file: Path, revision: str | None) -> int:
     records = comparable.read_result_dir(result_dir, "result directory")
+    comparable.check_one_machine(records, f"result directory {result_dir}")  # one entry per config: one machine
     try:
         m = json.loads((result_dir / "manifest.json").read_text())
         mach = json.loads((result_dir / "machine.json").read_text())
@@ -261,6 +262,8 @@ def main(argv=None) -> int:
                          "under load, where wall time does not; wall for what speedup means)")
     sp.add_argument("--allow-machine-mismatch", action="store_true")
     sp.set_defaults(func=cmd_ab)
+
+    slurm.add_parsers(sub, _figures)
 
     sp = sub.add_parser("figures", help="render the figures of a result directory")
     sp.add_argument("dir", type=Path)

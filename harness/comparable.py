@@ -2,7 +2,8 @@
 
 `compare`, `summary`, `history` and `ab` refuse, with a message naming the problem:
 a missing, empty or unreadable result directory; two sides with no configuration in
-common; a metric no run of a side has; and two different machines (CPU model, core
+common; a metric no run of a side has; a side whose runs come from several machines
+(a cluster's nodes, per_machine.py); and two different machines (CPU model, core
 count, kernel, compiler, THP mode) unless the caller allows it, in which case the
 report says so at its top.  Runs taken under load are not refused but listed.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import records as records_pkg
 
-from . import load, metrics, store
+from . import load, metrics, per_machine, store
 
 # The facts that make two machines' times comparable (the record's `machine`).
 MACHINE_FIELDS = ("cpu", "cores", "kernel", "compiler", "thp")
@@ -86,6 +87,15 @@ def check_machines(base: dict[str, set], new: dict[str, set], allow_mismatch: bo
     return [f"machine: {describe_machine(base)}"]
 
 
+def check_one_machine(records: list[dict], role: str) -> None:
+    """A Refusal when one side's runs come from several machines (per_machine.py): the
+    times of one configuration would pool two machines, whatever the other side is."""
+    parts = per_machine.split(records)
+    if len(parts) > 1:
+        raise Refusal(f"{role} holds runs from {len(parts)} machines ({'; '.join(parts)}); a configuration's "
+                      "times never pool two machines: compare each machine's runs on their own")
+
+
 def check_common(base_keys, new_keys, names=("BASE", "NEW")) -> set:
     common = set(base_keys) & set(new_keys)
     if not common:
@@ -136,6 +146,8 @@ def prepare(base_path: Path, new_path: Path, metric: str, allow_mismatch: bool):
     from . import stats  # stats imports nothing of this module; kept local to stay one-way
     base = read_result_dir(base_path, "BASE")
     new = read_result_dir(new_path, "NEW")
+    check_one_machine(base, f"BASE {base_path}")
+    check_one_machine(new, f"NEW {new_path}")
     header = check_machines(machine_facts(base, base_path), machine_facts(new, new_path), allow_mismatch)
     bg, ng = stats.group(base, metric), stats.group(new, metric)
     check_common(bg, ng)
