@@ -256,7 +256,7 @@ def main(argv=None) -> int:
     sp.add_argument("--repetitions", type=int, help="pairs per configuration (default: the suite's)")
     sp.add_argument("--seed", type=int, default=0, help="order of configurations and of each pair")
     sp.add_argument("--threshold", type=float, default=0.05,
-                    help="a regression's whole 95%% interval must lie above 1 + this (default 0.05)")
+                    help="a regression is a real change (interval above 1) beyond this (default 0.05)")
     sp.add_argument("--metric", choices=metrics.METRICS, default="cpu",
                     help="what the gate judges (default cpu: whether the code does more work holds "
                          "under load, where wall time does not; wall for what speedup means)")
