@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import ab, comparable, compare, history, metrics, report, session, slurm, store
+from . import ab, comparable, export_gbench, compare, history, metrics, report, session, slurm, store
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
@@ -161,6 +161,14 @@ def cmd_ab(a) -> int:
     return 1 if ab.gating(rows) else 0
 
 
+def cmd_export_gbench(a) -> int:
+    records = comparable.read_result_dir(a.dir, "result directory")
+    out = a.output or a.dir / "gbench.json"
+    store.write_json(out, export_gbench.export_dir(a.dir, records))
+    print(f"export: {out}")
+    return 0
+
+
 def cmd_figures(a) -> int:
     _figures(a.dir, history_file=a.history)
     return 0
@@ -264,6 +272,11 @@ def main(argv=None) -> int:
     sp.set_defaults(func=cmd_ab)
 
     slurm.add_parsers(sub, _figures)
+
+    sp = sub.add_parser("export-gbench", help="a result directory as Google Benchmark JSON (DIR/gbench.json)")
+    sp.add_argument("dir", type=Path)
+    sp.add_argument("-o", "--output", type=Path, help="where to write (default DIR/gbench.json)")
+    sp.set_defaults(func=cmd_export_gbench)
 
     sp = sub.add_parser("figures", help="render the figures of a result directory")
     sp.add_argument("dir", type=Path)
