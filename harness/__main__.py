@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import ab, comparable, export_gbench, compare, history, metrics, report, session, slurm, store
+from . import ab, comparable, export_gbench, report_html, compare, history, metrics, report, session, slurm, store
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
@@ -16,6 +16,18 @@ def _figures(result_dir: Path, history_file: Path | None = None) -> None:
     import plots  # the plots' public entry (it reads only the result files); matplotlib loads only here
     for path in plots.render_dir(result_dir, history_file=history_file):
         print(f"figure: {path}")
+    # The reports embed the figures just drawn; with a history, its newest verdicts too.
+    rows = None
+    if history_file and Path(history_file).is_file():
+        entries = history.load(history_file)
+        try:
+            rows = history.check_latest(entries, window=5)
+        except comparable.Refusal as e:
+            print(f"report: no history verdicts ({e})")
+    records = store.read_records(result_dir)
+    if records:
+        for path in report_html.write(result_dir, *report_html.suite_report(result_dir, records, rows)):
+            print(f"report: {path}")
 
 
 def _check_bin(a) -> bool:
@@ -156,6 +168,7 @@ def cmd_ab(a) -> int:
     text, rows = ab.summary(store.read_records(out), out, a.threshold, a.metric, a.allow_machine_mismatch,
                             a.seed)
     store.write_atomic(out / f"ab-{a.metric}.txt", text + "\n")
+    report_html.write(out, *report_html.ab_report(out, text.split("\n\n")[0], rows, a.metric))
     print(text)
     print(f"\nresults: {out}")
     return 1 if ab.gating(rows) else 0
