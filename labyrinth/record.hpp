@@ -46,6 +46,7 @@ struct RunRecord {
   std::optional<BoardCounts> board;  // Lee-TM boards only
   bool verified = false;
   ProcessUsage usage_before, usage_after;
+  nlohmann::json counters;  // PhaseCounters::to_json() of the routing phase
   // failure
   std::string failure_reason, failure_message;
 
