@@ -53,7 +53,7 @@ class Worker {
   Worker(R& rt, int id, const RouteRequest& req, Cell* shared, WorkQueue& work)
       : th_(rt, id), req_(req), maze_(*req.maze), shared_(shared), work_(work),
         memory_(req.private_memory.make()), blocks_(lee::worker_blocks(maze_, S == Snapshot::kRaw)),
-        width_((uint32_t)maze_.width), plane_((uint32_t)(maze_.width * maze_.height)) {
+        row_((uint32_t)(2 * maze_.width)), plane_((uint32_t)(maze_.width * maze_.height)) {
     if (req.private_memory.filter) th_.set_private(memory_->predicate());
     const size_t cells = (size_t)maze_.cells();
     temp_ = static_cast<int32_t*>(memory_->allocate(blocks_.temp_bytes));
@@ -63,7 +63,7 @@ class Worker {
     queue_cap_ = blocks_.queue_bytes / sizeof(uint32_t);
     queue_ = static_cast<uint32_t*>(memory_->allocate(queue_cap_ * sizeof(uint32_t)));
     if constexpr (S == Snapshot::kRaw) copy_ = static_cast<Cell*>(memory_->allocate(blocks_.copy_bytes));
-    // The outer ring is never written by the wave (Manchester's ok()).
+    // The outer ring is never written by the wave (Manchester's ok()); indexed by point.
     ring_.assign(plane_, 0);
     for (int64_t y = 0; y < maze_.height; ++y)
       for (int64_t x = 0; x < maze_.width; ++x)
@@ -125,7 +125,7 @@ class Worker {
   // grid_copy(); word by word with relaxed atomics under ThreadSanitizer,
   // so the race it accepts is a declared one.
   void snapshot() {
-    const int64_t n = maze_.cells();
+    const int64_t n = 2 * plane_;
 #if defined(__SANITIZE_THREAD__)
     for (int64_t i = 0; i < n; ++i) copy_[i] = __atomic_load_n(&shared_[i], __ATOMIC_RELAXED);
 #else
@@ -170,27 +170,25 @@ class Worker {
 
   // expandFromTo(): true when the goal is reached on both layers.
   bool expand(Tx& tx, const Pair& p) {
-    const uint32_t src = (uint32_t)maze_.index(p.src), goal0 = (uint32_t)maze_.index(p.dst);
-    const uint32_t goal1 = goal0 + plane_;
-    touched_.insert(touched_.end(), {src, src + plane_, goal0, goal1});
-    temp_[src] = temp_[src + plane_] = 1;
+    const uint32_t src = at(p.src.x, p.src.y, 0), goal0 = at(p.dst.x, p.dst.y, 0);
+    const uint32_t goal1 = goal0 + 1;
+    touched_.insert(touched_.end(), {src, src + 1, goal0, goal1});
+    temp_[src] = temp_[src + 1] = 1;
     push(src);
-    push(src + plane_);
+    push(src + 1);
     size_t head = 0;
     while (head < tail_) {
       const size_t level_end = tail_;
       while (head < level_end) {
         const uint32_t f = queue_[head++];
         const int32_t v = temp_[f];
-        const bool upper = f >= plane_;
-        const uint32_t goal = upper ? goal1 : goal0;
-        step(tx, v, f + width_, goal);  // north
-        step(tx, v, f + 1, goal);       // east
-        step(tx, v, f - width_, goal);  // south
-        step(tx, v, f - 1, goal);       // west
-        const uint32_t o = upper ? f - plane_ : f + plane_;
-        const Cell g = read(tx, o);
-        if (temp_[o] > v && g + 1 < lee::kOccupied) {  // changing layer costs nothing
+        const uint32_t goal = goal0 | (f & 1);
+        step(tx, v, f + row_, goal);  // north
+        step(tx, v, f + 2, goal);     // east
+        step(tx, v, f - row_, goal);  // south
+        step(tx, v, f - 2, goal);     // west
+        const uint32_t o = f ^ 1;
+        if (temp_[o] > v && read(tx, o) + 1 < lee::kOccupied) {  // changing layer costs nothing
           temp_[o] = v;
           push(o);
         }
@@ -200,14 +198,19 @@ class Worker {
     return false;
   }
 
+  // Manchester reads the shared cell first; a cell the wave already reached
+  // at v + 1 or less cannot improve (every step costs at least 1), and its
+  // shared value was read when it was reached, so skipping the read leaves
+  // the result and the read set (as a set) the same, and saves most reads.
   void step(Tx& tx, int32_t v, uint32_t n, uint32_t goal) {
-    const Cell weight = read(tx, n) + 1;
     const bool reached = n == goal;
+    if (temp_[n] <= v + 1 && !reached) return;
+    const Cell weight = read(tx, n) + 1;
     if (((Cell)temp_[n] > v + weight && weight < lee::kOccupied) || reached) {
-      if (ring_[n >= plane_ ? n - plane_ : n]) return;
+      if (ring_[n >> 1]) return;
       temp_[n] = (int32_t)(v + weight);
       if (!reached) push(n);
-      else goal_seen_[n >= plane_] = weight - 1;
+      else goal_seen_[n & 1] = weight - 1;
     }
   }
 
@@ -221,21 +224,20 @@ class Worker {
     const int32_t sq = temp_[other];
     if (sq == lee::kVia || sq == lee::kForcedVia) return false;
     if (!(sq <= temp_[cur])) return false;
-    return temp_[other - 1] < sq || temp_[other + 1] < sq || temp_[other - width_] < sq || temp_[other + width_] < sq;
+    return temp_[other - 2] < sq || temp_[other + 2] < sq || temp_[other - row_] < sq || temp_[other + row_] < sq;
   }
 
   // backtrackFrom(): fills path_ (goal first), writes_, vias_ and
   // forced_vias_; false if the trace gets stuck or loops (see the top).
   bool traceback(Tx& tx, const Pair& p) {
     const int64_t x1 = p.src.x, y1 = p.src.y, x2 = p.dst.x, y2 = p.dst.y;
-    const int64_t w = width_;
     // Layer 0 prefers x moves, layer 1 y moves: the first two directions.
     const int64_t dx[2][4] = {{-1, 1, 0, 0}, {0, 0, -1, 1}};
     const int64_t dy[2][4] = {{0, 0, -1, 1}, {-1, 1, 0, 0}};
     int z = std::llabs(x2 - x1) > std::llabs(y2 - y1) ? 0 : 1;
-    if (temp_[maze_.index({x2, y2, z})] == lee::kUnreached) z = 1 - z;
+    if (temp_[at(x2, y2, z)] == lee::kUnreached) z = 1 - z;
     int64_t x = x2, y = y2;
-    uint32_t cur = (uint32_t)maze_.index({x, y, z});
+    uint32_t cur = at(x, y, z);
     int distsofar = 0;
     Cell via_mark = 0;  // the value this trace gave cur when it arrived by a via
     path_.clear();
@@ -246,13 +248,13 @@ class Worker {
       generation_ = 1;
     }
     visit_[cur] = generation_;
-    path_.push_back(cur);
+    path_.push_back(maze_index(cur));
     while (x != x1 || y != y1) {
       bool advanced = false;
       int mind = 0;
       int32_t min_value = 100000;
       for (int d = 0; d < 4; ++d) {
-        const int32_t t = temp_[cur + dx[z][d] + dy[z][d] * w];
+        const int32_t t = temp_[cur + 2 * dx[z][d] + dy[z][d] * (int64_t)row_];
         if (t < temp_[cur] && t != lee::kUnreached && t < min_value) {
           min_value = t;
           mind = d;
@@ -261,7 +263,7 @@ class Worker {
       }
       if (advanced) ++distsofar;
       const Cell g = via_mark != 0 ? via_mark : path_.size() == 1 ? goal_read(tx, cur) : laid_read(tx, cur);
-      const uint32_t other = z == 0 ? cur + plane_ : cur - plane_;
+      const uint32_t other = cur ^ 1;
       const int64_t sx = x - x1, sy = y - y1;
       const bool far = sx * sx + sy * sy >= 16 * 16;  // Manchester: (int)sqrt(...) > 15
       if (other_side_leads_down(cur, other) &&
@@ -289,15 +291,20 @@ class Worker {
         if (g < lee::kOccupied) writes_.push_back({cur, lee::kTrack});
         x += dx[z][mind];
         y += dy[z][mind];
-        cur = (uint32_t)maze_.index({x, y, z});
+        cur = at(x, y, z);
         via_mark = 0;
       }
       if (visit_[cur] == generation_) return false;  // a loop
       visit_[cur] = generation_;
-      path_.push_back(cur);
+      path_.push_back(maze_index(cur));
     }
     return true;
   }
+
+  // The layout of every grid here (lee::Grid): a point's two layers side by
+  // side, so that changing layer stays in the cache line.
+  uint32_t at(int64_t x, int64_t y, int z) const { return (uint32_t)(2 * (y * maze_.width + x) + z); }
+  uint32_t maze_index(uint32_t i) const { return (i & 1) * plane_ + (i >> 1); }
 
   // A cell the traceback is about to lay, read through the TM (it stays in
   // the read set).  The wave entered it, so it was passable then; taken now
@@ -311,7 +318,7 @@ class Worker {
   // what the wave saw.
   Cell goal_read(Tx& tx, uint32_t cell) {
     const Cell g = tx.load(&shared_[cell]);
-    if (g != goal_seen_[cell >= plane_]) tx.restart();
+    if (g != goal_seen_[cell & 1]) tx.restart();
     return g;
   }
 
@@ -322,7 +329,7 @@ class Worker {
   WorkQueue& work_;
   std::unique_ptr<PrivateMemory> memory_;
   lee::WorkerBlocks blocks_;
-  const uint32_t width_, plane_;
+  const uint32_t row_, plane_;  // cells from y to y + 1; points on a layer
   int32_t* temp_ = nullptr;
   uint32_t* visit_ = nullptr;
   uint32_t generation_ = 0;
@@ -381,7 +388,7 @@ RouteOutcome route_lee(const RouteRequest& req) {
     case Snapshot::kReleased: lee_detail::run_workers<R, Snapshot::kReleased>(rt, req, grid.cells(), out); break;
   }
   out.tm_config = rt.describe();
-  out.final_grid.assign(grid.cells(), grid.cells() + grid.size());
+  out.final_grid = grid.in_maze_order();
   return out;
 }
 

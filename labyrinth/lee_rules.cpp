@@ -26,8 +26,10 @@ Grid::Grid(const Maze& maze) : size_(maze.cells()) {
   if (!cells_) throw std::bad_alloc();
   Cell* g = cells_.get();
   std::fill_n(g, size_, kEmpty);
+  const int64_t w = maze.width;
+  auto at = [w](int64_t x, int64_t y, int64_t z) { return 2 * (y * w + x) + z; };
   auto occupy = [&](int64_t x, int64_t y) {
-    for (int64_t z = 0; z < maze.depth; ++z) g[maze.index({x, y, z})] = kOccupied;
+    for (int64_t z = 0; z < 2; ++z) g[at(x, y, z)] = kOccupied;
   };
   for (const Coord& p : maze.pads) occupy(p.x, p.y);
   for (const Chip& c : maze.chips)
@@ -36,15 +38,21 @@ Grid::Grid(const Maze& maze) : size_(maze.cells()) {
   // addweights with Manchester's MAX_WEIGHT of 1: the empty neighbours of an
   // occupied cell (its own layer) become 1.  (Its second case, spreading
   // weight - 1 from a weighted cell, writes 0 over 0 when the weight is 1.)
-  const int64_t w = maze.width;
-  for (int64_t z = 0; z < maze.depth; ++z)
+  for (int64_t z = 0; z < 2; ++z)
     for (int64_t y = 1; y < maze.height - 1; ++y)
       for (int64_t x = 1; x < w - 1; ++x) {
-        int64_t i = maze.index({x, y, z});
+        int64_t i = at(x, y, z);
         if (g[i] != kOccupied) continue;
-        for (int64_t n : {i + w, i + 1, i - w, i - 1})
+        for (int64_t n : {i + 2 * w, i + 2, i - 2 * w, i - 2})
           if (g[n] == kEmpty) g[n] = 1;
       }
+}
+
+std::vector<int64_t> Grid::in_maze_order() const {
+  std::vector<int64_t> out((size_t)size_);
+  const int64_t points = size_ / 2;
+  for (int64_t i = 0; i < size_; ++i) out[(size_t)((i & 1) * points + (i >> 1))] = cells_[i];
+  return out;
 }
 
 WorkerBlocks worker_blocks(const Maze& maze, bool raw_copy) {

@@ -28,15 +28,18 @@ constexpr int32_t kUnreached = 10000;
 // maze.pairs.
 std::vector<uint32_t> work_order(const Maze& maze);
 
-// The shared grid before routing, in Maze::index order (plane by plane):
-// pads and chips occupied on both layers, then Manchester's addweights:
-// every empty cell next to an occupied one on the same layer costs one more.
+// The shared grid before routing: pads and chips occupied on both layers,
+// then Manchester's addweights: every empty cell next to an occupied one on
+// the same layer costs one more.  A point's two layers are side by side
+// (index 2 (y w + x) + z): the wave reads both, and then they share a line.
 class Grid {
  public:
   explicit Grid(const Maze& maze);
   Cell* cells() { return cells_.get(); }
   const Cell* cells() const { return cells_.get(); }
   int64_t size() const { return size_; }
+  // The cells in Maze::index order (plane by plane), as the verifier reads them.
+  std::vector<int64_t> in_maze_order() const;
 
  private:
   struct Free {
