@@ -52,7 +52,7 @@ struct Allocator {
   std::atomic<size_t> committed{0};
   FreeList lists[kSizeClasses];
   std::mutex refill_mutex;  // blocking refills only; never on an atomic request
-  std::atomic<size_t> in_use{0}, high_water{0}, refills{0}, failed_atomic{0};
+  std::atomic<size_t> in_use{0}, high_water{0}, reserve_hits{0}, refills{0}, failed_atomic{0};
   std::atomic<size_t> foreign_frees{0}, double_frees{0}, invalid_frees{0};
 };
 
@@ -227,11 +227,14 @@ void* allocpage_block(size_t npages, unsigned flags) {
   Allocator* a = g;
   bool atomic = flags & ALLOCPAGE_ATOMIC, blocking = flags & ALLOCPAGE_BLOCKING;
   if (!a || atomic == blocking || npages == 0 || npages > a->max_pages) return nullptr;
-  for (;;) {
+  for (bool refilled = false;; refilled = true) {
     size_t page = SIZE_MAX;
     if (FreeList* l = list_for(*a, npages, false)) page = pop(*a, *l);
     if (page == SIZE_MAX) page = carve(*a, npages);
-    if (page != SIZE_MAX) return hand_out(*a, page, npages, flags);
+    if (page != SIZE_MAX) {
+      if (!refilled) a->reserve_hits.fetch_add(1, std::memory_order_relaxed);
+      return hand_out(*a, page, npages, flags);
+    }
     if (atomic) {
       a->failed_atomic.fetch_add(1, std::memory_order_relaxed);
       return nullptr;
@@ -282,6 +285,11 @@ int allocpage_owner(const void* addr) {
   return static_cast<int>(a->owner[off >> a->page_shift].load(std::memory_order_relaxed)) - 1;
 }
 
+void allocpage_reservation(uintptr_t* base, size_t* bytes) {
+  *base = g ? reinterpret_cast<uintptr_t>(g->map.base) : 0;
+  *bytes = g ? g->map.limit : 0;
+}
+
 size_t allocpage_page_size() { return g ? g->map.page_size : 0; }
 
 allocpage_stats allocpage_get_stats() {
@@ -292,6 +300,7 @@ allocpage_stats allocpage_get_stats() {
   s.pages_in_use = r(g->in_use);
   s.high_water = r(g->high_water);
   s.pages_committed = r(g->committed);
+  s.reserve_hits = r(g->reserve_hits);
   s.refills = r(g->refills);
   s.failed_atomic = r(g->failed_atomic);
   s.foreign_frees = r(g->foreign_frees);

@@ -55,6 +55,7 @@ struct allocpage_stats {
   size_t pages_in_use;
   size_t high_water;       // most pages in use at once
   size_t pages_committed;  // mapped and pre-faulted so far
+  size_t reserve_hits;     // requests served from memory already committed (no refill needed)
   size_t refills;          // commits by blocking requests (init's is not counted)
   size_t failed_atomic;    // atomic requests answered with nullptr
   size_t foreign_frees;    // frees of an exclusive page by a thread that does not own it
@@ -87,6 +88,10 @@ allocpage_status allocpage_free(void* p);
 int allocpage_owner(const void* addr);
 // The calling thread's id as allocpage_owner reports it (small, dense, never reused).
 int allocpage_thread_id();
+// The reservation every page of this allocator lies in: [*base, *base + *bytes).
+// Fixed from init to fini, so a caller may keep it (e.g. to reject foreign
+// addresses without a call).  Both 0 before init.
+void allocpage_reservation(uintptr_t* base, size_t* bytes);
 
 size_t allocpage_page_size();  // as obtained; 0 before init
 allocpage_stats allocpage_get_stats();

@@ -222,7 +222,8 @@ int run(const Options& o, char** argv) {
   if (allocpage_ready()) {
     allocpage_stats s = allocpage_get_stats();
     record.private_stats = {{"pages_in_use", s.pages_in_use},   {"high_water", s.high_water},
-                            {"pages_committed", s.pages_committed}, {"refills", s.refills},
+                            {"pages_committed", s.pages_committed}, {"reserve_hits", s.reserve_hits},
+                            {"refills", s.refills},
                             {"failed_atomic", s.failed_atomic}, {"foreign_frees", s.foreign_frees},
                             {"double_frees", s.double_frees},   {"invalid_frees", s.invalid_frees}};
   }

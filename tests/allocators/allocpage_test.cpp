@@ -170,6 +170,7 @@ TEST_F(AllocPage, AtomicRequestOnEmptyReserveFailsAndIsCounted) {
   EXPECT_EQ(allocpage_block(2, ALLOCPAGE_ATOMIC | ALLOCPAGE_EXCLUSIVE), nullptr);
   allocpage_stats s = allocpage_get_stats();
   EXPECT_EQ(s.failed_atomic, 2u);
+  EXPECT_EQ(s.reserve_hits, 4u) << "the four pages, and not the two failures";
   EXPECT_EQ(s.refills, 0u);
   EXPECT_EQ(s.pages_committed, 4u);
   for (void* p : pages) EXPECT_EQ(allocpage_free(p), allocpage_status::ok);
@@ -189,6 +190,7 @@ TEST_F(AllocPage, BlockingRequestRefillsWhereAtomicFails) {
   EXPECT_EQ(s.pages_in_use, 5u);
   EXPECT_EQ(s.high_water, 5u);
   EXPECT_EQ(s.failed_atomic, 1u);
+  EXPECT_EQ(s.reserve_hits, 1u) << "the block of 3 needed a refill";
 }
 
 TEST_F(AllocPage, BlockingRequestFailsAtTheLimit) {

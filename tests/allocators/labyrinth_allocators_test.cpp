@@ -131,6 +131,8 @@ TEST(LabyrinthAllocators, AllocpagePrivateMemoryGivesTheSamePaths) {
   EXPECT_EQ(st["pages_in_use"], 0);
   EXPECT_GT(st["high_water"].get<int>(), 0);
   EXPECT_EQ(st["refills"], 0);
+  EXPECT_EQ(st["reserve_hits"], 3) << "grid, queue and traceback buffer";
+  EXPECT_EQ(st["failed_atomic"], 0);
   EXPECT_EQ(st["foreign_frees"], 0);
   EXPECT_EQ(st["double_frees"], 0);
   EXPECT_TRUE(m.record["private_memory"]["allocpage"].is_null());

@@ -85,6 +85,11 @@ class BinaryRecordsTest(unittest.TestCase):
         self.assertEqual(status, 0)
         self.assertEqual(r["private_memory"]["page_size"], 4096)
         self.assertIsInstance(r["private_memory"]["allocpage"], dict)
+        # What explains an allocator's cost: allocpage's counters and the routing phase's faults and sys time.
+        self.assertGreater(r["private_memory"]["allocpage"]["reserve_hits"], 0)
+        self.assertEqual(r["private_memory"]["allocpage"]["failed_atomic"], 0)
+        self.assertGreaterEqual(r["memory"]["minor_faults"], 0)
+        self.assertGreaterEqual(r["time"]["sys_s"], 0)
 
     def test_every_axis_option_is_on_the_command_line(self):
         help_text = subprocess.run([str(self.labyrinth), "--help"], capture_output=True, text=True).stdout
