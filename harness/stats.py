@@ -45,7 +45,8 @@ def is_ok(record: dict) -> bool:
 def tm_stat(record: dict, name: str) -> float | None:
     s = record.get("tm_stats") or {}
     if name == "aborts":
-        parts = [s.get(k) for k in ("aborts_validation", "aborts_locked", "aborts_explicit", "aborts_other")]
+        parts = [s.get(k) for k in ("aborts_validation", "aborts_locked", "aborts_explicit", "aborts_other",
+                                    "aborts_capacity", "aborts_conflict", "aborts_lock")]
         return float(sum(p for p in parts if p is not None)) if any(p is not None for p in parts) else None
     v = s.get(name)
     return float(v) if isinstance(v, (int, float)) else None
