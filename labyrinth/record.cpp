@@ -124,8 +124,10 @@ nlohmann::json RunRecord::to_json() const {
                    {"major_faults", usage_after.major_faults - usage_before.major_faults}};
     j["tm_stats"] = stats_json(total_stats(*outcome));
     j["router"] = {{"reroutes", reroutes}};
+    j["counters"] = counters.is_null() ? nlohmann::json{{"available", false}, {"reason", "not measured"}} : counters;
   } else {
     j["router"] = nullptr;
+    j["counters"] = nullptr;
     j["time"] = nullptr;
     j["memory"] = nullptr;
     j["tm_stats"] = nullptr;
