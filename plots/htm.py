@@ -12,7 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from harness import stats
+import records
 
 from .common import caption, median_iqr, safe, save
 
@@ -21,38 +21,28 @@ CAUSES = ("aborts_capacity", "aborts_conflict", "aborts_lock", "aborts_explicit"
 LABEL = "MODEL result: htm-model is a software model of best-effort HTM, not hardware"
 
 
-def _per_config(records) -> dict:
-    """config key -> (config, [tm_stats of each measured ok run])."""
-    out: dict = {}
-    for r in records:
-        if stats.is_warmup(r) or not stats.is_ok(r):
-            continue
-        c = stats.config_of(r)
-        out.setdefault(c.key, (c, []))[1].append(r.get("tm_stats") or {})
-    return out
-
-
-def _median(runs, name) -> float:
-    vals = [s.get(name) for s in runs if isinstance(s.get(name), (int, float))]
+def _median(group, name) -> float:
+    """Median of a TM statistic over a configuration's ok runs (0 where none has it)."""
+    vals = group.stats.get(name, [])
     return float(np.median(vals)) if vals else 0.0
 
 
 def _default_memory(c) -> bool:
-    return c.allocator == "glibc" and c.private_memory == "malloc" and not c.tm_opts and not c.env
+    return (c.allocator == records.default_of("allocator") and c.private_memory == records.default_of("private_memory")
+            and not c.tm_opts and not c.env)
 
 
 def render(data, out_dir):
-    per_config = _per_config(data.records)
-    if not any(c.tm == MODEL for c, _ in per_config.values()):
+    if not any(g.config.tm == MODEL and g.times for g in data.groups.values()):
         return []
     paths = []
     for inp in data.inputs():
-        paths += _render_input(data, per_config, inp, out_dir)
-    paths += _render_placement(data, per_config, out_dir)
+        paths += _render_input(data, inp, out_dir)
+    paths += _render_placement(data, out_dir)
     return paths
 
 
-def _render_input(data, per_config, inp, out_dir):
+def _render_input(data, inp, out_dir):
     groups = [g for g in data.groups.values() if g.config.input == inp and g.times and _default_memory(g.config)]
     model_shapes = sorted({g.config.snapshot for g in groups if g.config.tm == MODEL})
     seq = [g for g in groups if g.config.tm == "seq" and g.config.snapshot == "raw"]
@@ -80,17 +70,16 @@ def _render_input(data, per_config, inp, out_dir):
     ax.legend(fontsize=7)
     ax.set_title("speedup", fontsize=9)
     for ax, shape in zip(axes[1:], model_shapes):
-        rows = sorted(((c, runs) for c, runs in per_config.values()
-                       if c.tm == MODEL and c.input == inp and c.snapshot == shape and _default_memory(c)),
-                      key=lambda cr: cr[0].threads)
+        rows = sorted((g for g in groups if g.config.tm == MODEL and g.config.snapshot == shape),
+                      key=lambda g: g.config.threads)
         x = np.arange(len(rows))
         bottom = np.zeros(len(rows))
         for cause in CAUSES:
-            v = np.array([_median(runs, cause) for _, runs in rows])
+            v = np.array([_median(g, cause) for g in rows])
             ax.bar(x, v, bottom=bottom, label=cause.replace("aborts_", ""))
             bottom += v
-        ax.plot(x, [_median(runs, "fallbacks") for _, runs in rows], "k^", label="fallback-lock acquisitions")
-        ax.set_xticks(x, [str(c.threads) for c, _ in rows])
+        ax.plot(x, [_median(g, "fallbacks") for g in rows], "k^", label="fallback-lock acquisitions")
+        ax.set_xticks(x, [str(g.config.threads) for g in rows])
         ax.set_xlabel("threads")
         ax.set_ylabel("per run (median count)")
         ax.set_title(f"{MODEL} {shape}: aborts by cause", fontsize=9)
@@ -102,24 +91,24 @@ def _render_input(data, per_config, inp, out_dir):
     return save(fig, out_dir, f"htm-{safe(inp)}")
 
 
-def _render_placement(data, per_config, out_dir):
-    rows = sorted(((c, runs) for c, runs in per_config.values() if c.tm == MODEL and c.threads == 1),
-                  key=lambda cr: (cr[0].input, cr[0].snapshot, cr[0].private_memory, cr[0].page_size or "",
-                                  cr[0].allocator))
+def _render_placement(data, out_dir):
+    rows = sorted((g for g in data.groups.values() if g.config.tm == MODEL and g.config.threads == 1 and g.times),
+                  key=lambda g: (g.config.input, g.config.snapshot, g.config.private_memory, g.config.page_size or "",
+                                 g.config.allocator))
     if len(rows) < 2:
         return []
     fig, ax = plt.subplots(figsize=(max(7, 0.6 * len(rows) + 3), 5.5))
     x = np.arange(len(rows))
-    ax.bar(x - 0.2, [_median(r, "aborts_capacity") for _, r in rows], 0.4, label="capacity aborts")
-    ax.bar(x + 0.2, [_median(r, "commits") - _median(r, "fallbacks") for _, r in rows], 0.4,
+    ax.bar(x - 0.2, [_median(g, "aborts_capacity") for g in rows], 0.4, label="capacity aborts")
+    ax.bar(x + 0.2, [_median(g, "commits") - _median(g, "fallbacks") for g in rows], 0.4,
            label="speculative commits")
-    labels = [f"{c.input.replace('random-', '')}\n{c.snapshot}\n{c.allocator}\n{c.private_memory}"
-              + (f"-{c.page_size}" if c.page_size else "") for c, _ in rows]
+    labels = [f"{g.config.input.replace('random-', '')}\n{g.config.snapshot}\n{g.config.allocator}\n"
+              f"{g.config.private_memory}" + (f"-{g.config.page_size}" if g.config.page_size else "") for g in rows]
     ax.set_xticks(x, labels, fontsize=6)
     ax.set_xlabel("input / shape / malloc / private memory; threads = 1")
     ax.set_ylabel("per run (median count)")
     ax.legend(fontsize=7)
     fig.suptitle(f"Allocation placement and capacity aborts under {MODEL}  [{LABEL}]", fontsize=10)
     fig.subplots_adjust(bottom=0.3)
-    caption(fig, data, ", ".join(sorted({c.input for c, _ in rows})))
+    caption(fig, data, ", ".join(sorted({g.config.input for g in rows})))
     return save(fig, out_dir, "htm-placement")
