@@ -320,7 +320,7 @@ int main(int argc, char** argv) {
       "list the mallocs this build knows and exit");
   app.add_option("--private-memory", o.private_memory,
                  "where each worker's grid, queue and traceback buffer live: malloc, or allocpage "
-                 "(exclusive pages, pre-faulted before the run; the STM's private predicate is allocpage's owner())")
+                 "(exclusive pages, pre-faulted before the run; the STM's private predicate: the worker's recent blocks, then allocpage's owner())")
       ->check(CLI::IsMember({"malloc", "allocpage"}))
       ->capture_default_str();
   app.add_option("--page-size", o.page_size, "allocpage's page size: 4k (default), 2m, 1g")

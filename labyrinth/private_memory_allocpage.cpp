@@ -41,16 +41,21 @@ class AllocpagePrivateMemory final : public PrivateMemory {
     // may need a refill, and a refill is better than a failed run.
     void* p = allocpage_block(npages, ALLOCPAGE_BLOCKING | ALLOCPAGE_EXCLUSIVE);
     if (p == nullptr) throw std::bad_alloc();
-    // The newest block goes first; the oldest cached one falls out (its
-    // addresses are still found by owner()).
-    for (int i = kCached - 1; i > 0; --i) cached_[i] = cached_[i - 1];
-    cached_[0] = {reinterpret_cast<uintptr_t>(p), npages * page};
+    // In allocation order, as malloc's predicate keeps them: Labyrinth's
+    // first block is the grid, the most accessed, so it is compared first.
+    // A block past kCached replaces the last slot (the one it pushes out is
+    // still found by owner()).
+    cached_[std::min(ncached_, kCached - 1)] = {reinterpret_cast<uintptr_t>(p), npages * page};
+    ncached_ = std::min(ncached_ + 1, kCached);
     return p;
   }
   void deallocate(void* p, size_t) override {
+    // Dropped before the pages can go to another thread; the rest keep their order.
     uintptr_t begin = reinterpret_cast<uintptr_t>(p);
-    for (Range& r : cached_)
-      if (r.begin == begin) r = Range{};  // before the pages can go to another thread
+    int kept = 0;
+    for (int i = 0; i < ncached_; ++i)
+      if (cached_[i].begin != begin) cached_[kept++] = cached_[i];
+    ncached_ = kept;
     allocpage_status s = allocpage_free(p);
     if (s != allocpage_status::ok)
       throw std::logic_error(std::string("allocpage: ") + allocpage_status_name(s) + " of private memory");
@@ -61,19 +66,20 @@ class AllocpagePrivateMemory final : public PrivateMemory {
   static constexpr int kCached = 4;  // Labyrinth's worker holds 3 blocks: grid, queue, traceback
   struct Range {
     uintptr_t begin = 0;
-    size_t bytes = 0;  // 0: empty slot, matches nothing
+    size_t bytes = 0;
   };
 
   static bool owned(const void* addr, const void* ctx) {
     const auto* self = static_cast<const AllocpagePrivateMemory*>(ctx);
     uintptr_t a = reinterpret_cast<uintptr_t>(addr);
-    for (const Range& r : self->cached_)
-      if (a - r.begin < r.bytes) return true;
+    for (int i = 0; i < self->ncached_; ++i)
+      if (a - self->cached_[i].begin < self->cached_[i].bytes) return true;
     if (a - self->base_ >= self->limit_) return false;
     return allocpage_owner(addr) == self->thread_;
   }
 
   Range cached_[kCached];
+  int ncached_ = 0;
   uintptr_t base_ = 0;
   size_t limit_ = 0;
   int thread_;
