@@ -145,6 +145,20 @@ class Worker {
     }
   }
 
+  // The queue says which cells expand next: fetch the rows above and below
+  // one a few entries ahead (its own row is the line just used).  Integer
+  // arithmetic: at the grid's ends these addresses lie outside it, which a
+  // prefetch tolerates and a pointer must not.
+  static constexpr size_t kPrefetchAhead = 32;
+  void prefetch(uint32_t i) const {
+    const uintptr_t t = (uintptr_t)temp_ + (uintptr_t)i * sizeof(lee::Temp), dt = row_ * sizeof(lee::Temp);
+    const uintptr_t g = (uintptr_t)shared_ + (uintptr_t)i * sizeof(Cell), dg = row_ * sizeof(Cell);
+    __builtin_prefetch((const void*)(t + dt), 1);
+    __builtin_prefetch((const void*)(t - dt), 1);
+    __builtin_prefetch((const void*)(g + dg), 0);
+    __builtin_prefetch((const void*)(g - dg), 0);
+  }
+
   void push(uint32_t i) {
     if (tail_ == queue_cap_) grow_queue();
     queue_[tail_++] = i;
@@ -180,6 +194,7 @@ class Worker {
     while (head < tail_) {
       const size_t level_end = tail_;
       while (head < level_end) {
+        if (head + kPrefetchAhead < tail_) prefetch(queue_[head + kPrefetchAhead]);
         const uint32_t f = queue_[head++];
         const int32_t v = temp_[f];
         const uint32_t goal = goal0 | (f & 1);
