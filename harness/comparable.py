@@ -128,13 +128,16 @@ def load_lines(sides: dict[str, list[dict]]) -> list[str]:
             continue
         out.append(f"load: {role}: {len(marked)} of {len(measured)} measured runs started with the "
                    "load average above the core count")
-        for r in marked:
+        by_config: dict[str, list[dict]] = {}
+        for r in marked:  # one line per configuration: a busy hour marks whole rounds
             h = r["harness"]
-            ld = h["load"]
-            steal = ld.get("steal_fraction")
-            out.append(f"  {h.get('run_id', h.get('config_key', '?'))}: load {ld.get('loadavg_before'):.2f} "
-                       f"on {ld.get('cores')} cores"
-                       + (f", steal {steal:.0%}" if isinstance(steal, (int, float)) else ""))
+            by_config.setdefault(h.get("config_key") or h.get("run_id", "?"), []).append(h["load"])
+        for key, loads in sorted(by_config.items()):
+            avgs = [ld.get("loadavg_before") for ld in loads if isinstance(ld.get("loadavg_before"), (int, float))]
+            steals = [ld["steal_fraction"] for ld in loads if isinstance(ld.get("steal_fraction"), (int, float))]
+            span = f"{min(avgs):.2f}" + (f"-{max(avgs):.2f}" if max(avgs) > min(avgs) else "") if avgs else "?"
+            out.append(f"  {key}: {len(loads)} run(s), load {span} on {loads[0].get('cores')} cores"
+                       + (f", steal up to {max(steals):.0%}" if steals else ""))
     return out
 
 

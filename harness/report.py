@@ -75,9 +75,11 @@ def text_summary(records: list[dict], rows: list[dict] | None = None) -> str:
                                          "ci95_low_s", "ci95_high_s", "speedup_vs_seq", "speedup_vs_1thread"]))
     spread = spread_rows(records)
     if spread:
-        out += ["", "allocator spread (slowest/fastest - 1):",
+        out += ["", "allocator spread (slowest/fastest median - 1, bootstrap 95% interval):",
                 table(spread, by_machine + ["input", "tm", "threads", "snapshot", "private", "fastest",
-                                            "slowest", "spread"])]
+                                            "slowest", "spread", "spread_ci_low", "spread_ci_high", "runs_min"])]
+        if any(r.get("spread_ci_low") is None for r in spread):
+            out.append("  (no interval where an allocator has fewer than 3 runs: such a spread is a guess)")
     failed = failures(records)
     if failed:
         reasons = Counter((r.get("failure") or {}).get("reason", "unknown") for r in failed)
