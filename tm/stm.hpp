@@ -49,6 +49,7 @@ class StmRuntime {
 
   StmRuntime(Options options, int max_threads);
   Options describe() const;
+  Capabilities capabilities() const { return {Support::kYes, Support::kYes, Support::kYes, true}; }
 
  private:
   using Lock = std::atomic<uint64_t>;
@@ -215,5 +216,7 @@ class StmRuntime::Thread {
   Stats stats_;
   uint64_t rng_;
 };
+
+static_assert(Runtime<StmRuntime>);
 
 }  // namespace lbtm
