@@ -68,6 +68,20 @@ class RecordMdTest(unittest.TestCase):
         for name, s in records.TM_STATS.items():
             self.assertTrue(s.get("description"), name)
             self.assertTrue(s.get("x-unit"), name)
+            # Either a counter the runtimes keep (generated into lbtm::Stats) or derived from counters.
+            self.assertTrue(("x-counter" in s) != ("x-derived" in s), name)
+
+    def test_the_cpp_view_is_generated_from_the_schema(self):
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            out = Path(d) / "run_schema.hpp"
+            subprocess.run([sys.executable, str(REPO / "schema" / "gen_cpp.py"), str(records.SCHEMA_FILE), str(out)],
+                           check=True)
+            text = out.read_text()
+        self.assertIn(f'#define LB_RECORD_SCHEMA "{records.VERSION}"', text)
+        counters = [n for n, s in records.TM_STATS.items() if "x-counter" in s]
+        self.assertEqual(re.findall(r'X\(\w+, (?:sum|max), "(\w+)"', text), counters)
 
 
 class AxesTest(unittest.TestCase):
