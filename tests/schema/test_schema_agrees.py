@@ -39,7 +39,11 @@ def imports(py: Path) -> set[str]:
 
 class RecordMdTest(unittest.TestCase):
     def test_version(self):
-        self.assertIn(f"(schema `{records.VERSION}`)", RECORD_MD.splitlines()[0])
+        # RECORD.md names the schema's x-version rather than restating it.
+        self.assertIn("(schema `labyrinth-bench/run/N`)", RECORD_MD.splitlines()[0])
+        self.assertRegex(records.VERSION, r"^labyrinth-bench/run/\d+$")
+        for v in records.ACCEPTED:
+            self.assertLessEqual(records.schema.version_number(v), records.schema.version_number(records.VERSION))
 
     def test_every_documented_field_is_declared_and_every_declared_field_documented(self):
         documented = set(record_md_fields())
@@ -133,6 +137,20 @@ class ReferenceResultsTest(unittest.TestCase):
                 if r["harness"]["config"]["page_size"] is None:  # asked "4k" vs obtained 4096: not recoverable
                     without_note = {k: v for k, v in r.items() if k != "harness"}
                     self.assertEqual(records.config_of(without_note).key, r["harness"]["config_key"])
+
+    def test_a_field_added_later_is_required_only_from_its_version_on(self):
+        import json
+        old = records.load(REPO / "results" / "reference" / "quick")[0]
+        later = [n for n, s in records.TM_STATS.items() if "x-since" in s]
+        for name in later:
+            since = f"labyrinth-bench/run/{records.TM_STATS[name]['x-since']}"
+            self.assertNotIn(name, old["tm_stats"])
+            self.assertEqual(records.problems(old), [])  # an older record without it is read
+            new = json.loads(json.dumps(old))
+            new["schema"] = since
+            self.assertEqual(records.problems(new), [f"tm_stats: '{name}' is a required property"])
+            new["tm_stats"][name] = 0
+            self.assertEqual(records.problems(new), [])
 
     def test_an_invalid_or_unknown_record_is_refused_with_file_and_line(self):
         import json
