@@ -43,6 +43,21 @@ def git_revision(repo: Path) -> str:
         return "unknown"
 
 
+def node() -> dict:
+    """Where one run ran: the node's name (Slurm's name for it, else the hostname),
+    the facts that make two nodes' times comparable or not (CPU model, cores), the
+    CPUs this process may use, and the Slurm job and array task, if any.  Kept per
+    run because the runs of one result directory may come from several nodes."""
+    env = os.environ
+    facts = {"name": env.get("SLURMD_NODENAME") or platform.node(), "cpu": cpu_model(),
+             "cores": os.cpu_count(), "cpus_allowed": len(os.sched_getaffinity(0))}
+    if env.get("SLURM_JOB_ID"):
+        facts["slurm_job"] = env["SLURM_JOB_ID"]
+        if env.get("SLURM_ARRAY_JOB_ID"):
+            facts["slurm_array"] = f"{env['SLURM_ARRAY_JOB_ID']}_{env.get('SLURM_ARRAY_TASK_ID', '?')}"
+    return facts
+
+
 def describe(repo: Path) -> dict:
     mem = next((l.split()[1] for l in (_read("/proc/meminfo") or "").splitlines()
                 if l.startswith("MemTotal:")), None)

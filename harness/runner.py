@@ -19,8 +19,6 @@ import records
 from . import load
 from .suite import Config, Run
 
-from .suite import Config, Run
-
 
 def command(bin_dir: Path, cfg: Config, input_path: Path, repetition: int, json_path: Path) -> list[str]:
     # The axes' options come from the schema; defaults are left to the binary.
