@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import ab, comparable, compare, history, metrics, report, session, slurm, store
+from . import ab, comparable, export_gbench, report_html, compare, history, metrics, report, session, slurm, store
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
@@ -16,6 +16,18 @@ def _figures(result_dir: Path, history_file: Path | None = None) -> None:
     import plots  # the plots' public entry (it reads only the result files); matplotlib loads only here
     for path in plots.render_dir(result_dir, history_file=history_file):
         print(f"figure: {path}")
+    # The reports embed the figures just drawn; with a history, its newest verdicts too.
+    rows = None
+    if history_file and Path(history_file).is_file():
+        entries = history.load(history_file)
+        try:
+            rows = history.check_latest(entries, window=5)
+        except comparable.Refusal as e:
+            print(f"report: no history verdicts ({e})")
+    records = store.read_records(result_dir)
+    if records:
+        for path in report_html.write(result_dir, *report_html.suite_report(result_dir, records, rows)):
+            print(f"report: {path}")
 
 
 def _check_bin(a) -> bool:
@@ -156,9 +168,18 @@ def cmd_ab(a) -> int:
     text, rows = ab.summary(store.read_records(out), out, a.threshold, a.metric, a.allow_machine_mismatch,
                             a.seed)
     store.write_atomic(out / f"ab-{a.metric}.txt", text + "\n")
+    report_html.write(out, *report_html.ab_report(out, text.split("\n\n")[0], rows, a.metric))
     print(text)
     print(f"\nresults: {out}")
     return 1 if ab.gating(rows) else 0
+
+
+def cmd_export_gbench(a) -> int:
+    records = comparable.read_result_dir(a.dir, "result directory")
+    out = a.output or a.dir / "gbench.json"
+    store.write_json(out, export_gbench.export_dir(a.dir, records))
+    print(f"export: {out}")
+    return 0
 
 
 def cmd_figures(a) -> int:
@@ -256,7 +277,7 @@ def main(argv=None) -> int:
     sp.add_argument("--repetitions", type=int, help="pairs per configuration (default: the suite's)")
     sp.add_argument("--seed", type=int, default=0, help="order of configurations and of each pair")
     sp.add_argument("--threshold", type=float, default=0.05,
-                    help="a regression's whole 95%% interval must lie above 1 + this (default 0.05)")
+                    help="a regression is a real change (interval above 1) beyond this (default 0.05)")
     sp.add_argument("--metric", choices=metrics.METRICS, default="cpu",
                     help="what the gate judges (default cpu: whether the code does more work holds "
                          "under load, where wall time does not; wall for what speedup means)")
@@ -264,6 +285,11 @@ def main(argv=None) -> int:
     sp.set_defaults(func=cmd_ab)
 
     slurm.add_parsers(sub, _figures)
+
+    sp = sub.add_parser("export-gbench", help="a result directory as Google Benchmark JSON (DIR/gbench.json)")
+    sp.add_argument("dir", type=Path)
+    sp.add_argument("-o", "--output", type=Path, help="where to write (default DIR/gbench.json)")
+    sp.set_defaults(func=cmd_export_gbench)
 
     sp = sub.add_parser("figures", help="render the figures of a result directory")
     sp.add_argument("dir", type=Path)

@@ -15,10 +15,12 @@ ratio NEW/BASE cancels it.  Per configuration:
   regression or an improvement stays near 5% per session, not 5% per configuration (a
   same-build session of the 49-configuration `quick` suite under heavy load gave 5 such
   false verdicts with plain per-configuration 95% intervals);
-- a verdict at the threshold t: `regression` when the whole interval lies above
-  1 + t, `improvement` when it lies below 1 - t, `no change` when it lies within
-  [1 - t, 1 + t], else `inconclusive` (the interval is too wide to decide), with
-  the repetitions that would narrow it enough (the half-width shrinks as 1/sqrt(n)).
+- a verdict at the threshold t, by `compare`'s rule on the paired interval:
+  `regression` when the change is real (the interval lies above 1) and beyond the
+  threshold (ratio above 1 + t), `improvement` likewise below, `no change` when the
+  interval lies within [1 - t, 1 + t], else `inconclusive` (the interval is too wide
+  to decide), with the repetitions that would narrow it enough (the half-width
+  shrinks as 1/sqrt(n)).
 
 The exit status gates: 1 if a configuration regressed or fails with NEW only.
 """
@@ -199,25 +201,28 @@ def ratio_interval(pairs_: list[tuple[float, float]], confidence=0.95, seed=0,
 
 
 def verdict(ratio: float, lo: float, hi: float, n: int, threshold: float) -> tuple[str, int | None]:
-    """(verdict, repetitions that would decide an inconclusive one, None if it cannot say)."""
-    up, down = 1 + threshold, 1 - threshold
-    if n >= 2 and math.isfinite(lo) and math.isfinite(hi):
-        if lo > up:
-            return REGRESSION, None
-        if hi < down:
-            return IMPROVEMENT, None
-        if lo >= down and hi <= up:
-            return NO_CHANGE, None
+    """(verdict, repetitions that would decide an inconclusive one, None if it cannot say).
+
+    The rule `compare` uses, on the paired interval: a change is a regression when it is
+    real (the interval lies above 1) and beyond the threshold (the ratio above 1 + t);
+    `no change` when the interval lies within [1 - t, 1 + t]."""
+    up, down = math.log(1 + threshold), math.log(1 - threshold)
     if n < 2 or not (math.isfinite(lo) and math.isfinite(hi)):
         return INCONCLUSIVE, 5  # nothing to bootstrap yet; 5 pairs is the least that says much
-    # The interval straddles a boundary: it must shrink to the distance from the
-    # estimate to the nearest boundary it straddles (log scale, half-width ~ 1/sqrt(n)).
-    m = math.log(ratio)
-    half = max(m - math.log(lo), math.log(hi) - m)
-    gaps = [abs(m - math.log(b)) for b in (up, down) if lo <= b <= hi]
-    gap = min(gaps) if gaps else half
+    m, l, h = math.log(ratio), math.log(lo), math.log(hi)
+    if l > 0 and m > up:
+        return REGRESSION, None
+    if h < 0 and m < down:
+        return IMPROVEMENT, None
+    if l >= down and h <= up:
+        return NO_CHANGE, None
+    # Undecided: beyond the threshold but the interval reaches 1 (it must shrink to |m|),
+    # or within it but the interval reaches past it (it must shrink into the band).
+    # The half-width shrinks as 1/sqrt(n) (a little faster: fewer pairs widen it more).
+    half = max(m - l, h - m)
+    gap = abs(m) if (m > up or m < down) else min(up - m, m - down)
     if gap < 1e-3:
-        return INCONCLUSIVE, None  # sits on the threshold: no number of repetitions decides
+        return INCONCLUSIVE, None  # sits on 1 or on the threshold: no number of repetitions decides
     return INCONCLUSIVE, max(n + 1, math.ceil(n * (half / gap) ** 2))
 
 

@@ -58,6 +58,28 @@ def node() -> dict:
     return facts
 
 
+def caches() -> list[dict]:
+    """CPU 0's caches as Google Benchmark's context lists them (type, level, size in bytes,
+    how many CPUs share it), from sysfs; [] where sysfs does not say."""
+    out = []
+    for d in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        level, kind, size = (_read(str(d / f)) for f in ("level", "type", "size"))
+        shared = _read(str(d / "shared_cpu_list")) or ""
+        if not (level and kind and size):
+            continue
+        size = size.strip()
+        mult = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}.get(size[-1:], 1)
+        try:
+            n_bytes = int(size.rstrip("KMG")) * mult
+        except ValueError:
+            continue
+        sharing = sum(int(b) - int(a) + 1 if "-" in part else 1
+                      for part in shared.strip().split(",") if part
+                      for a, _, b in [part.partition("-")])
+        out.append({"type": kind.strip(), "level": int(level), "size": n_bytes, "num_sharing": sharing})
+    return out
+
+
 def describe(repo: Path) -> dict:
     mem = next((l.split()[1] for l in (_read("/proc/meminfo") or "").splitlines()
                 if l.startswith("MemTotal:")), None)
@@ -69,6 +91,7 @@ def describe(repo: Path) -> dict:
         "thp": thp_mode(),
         "hostname": platform.node(),
         "loadavg": list(os.getloadavg()),
+        "caches": caches(),
         "python": platform.python_version(),
         "harness_revision": git_revision(repo),
     }
