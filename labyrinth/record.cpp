@@ -112,9 +112,11 @@ nlohmann::json RunRecord::to_json() const {
   // A failed run carries no numbers that could be mistaken for a measurement.
   if (ok && outcome != nullptr) {
     double copy = 0, expand = 0;
+    uint64_t reroutes = 0;
     for (const WorkerResult& w : outcome->workers) {
       copy += w.copy_s;
       expand += w.expand_s;
+      reroutes += w.reroutes;
     }
     j["time"] = {{"elapsed_s", outcome->elapsed_s},
                  {"user_s", usage_after.user_s - usage_before.user_s},
@@ -125,8 +127,10 @@ nlohmann::json RunRecord::to_json() const {
                    {"minor_faults", usage_after.minor_faults - usage_before.minor_faults},
                    {"major_faults", usage_after.major_faults - usage_before.major_faults}};
     j["tm_stats"] = stats_json(total_stats(*outcome));
+    j["router"] = {{"reroutes", reroutes}};
     j["counters"] = counters.is_null() ? nlohmann::json{{"available", false}, {"reason", "not measured"}} : counters;
   } else {
+    j["router"] = nullptr;
     j["counters"] = nullptr;
     j["time"] = nullptr;
     j["memory"] = nullptr;

@@ -15,7 +15,11 @@ enum class AbortCause : uint8_t {
   kValidation,  // a location in the read set changed under us
   kLocked,      // a location we needed was locked by another committer
   kExplicit,    // the body asked for it (tx.restart())
-  kOther,       // anything the runtime cannot attribute (capacity, HTM, ...)
+  kOther,       // anything the runtime cannot attribute
+  // Best-effort hardware TM (tm/htm_model.hpp), as RTM reports them:
+  kCapacity,    // the read or write set no longer fits (a written line would be evicted)
+  kConflict,    // another thread's access to one of our lines (the requester won)
+  kLock,        // the fallback lock was taken (lock subscription)
 };
 
 // The counters are the schema's TM statistics marked x-counter
@@ -28,7 +32,8 @@ struct Stats {
 #undef LBTM_STATS_FIELD
 
   uint64_t aborts() const {
-    return aborts_validation + aborts_locked + aborts_explicit + aborts_other;
+    return aborts_validation + aborts_locked + aborts_explicit + aborts_other + aborts_capacity + aborts_conflict +
+           aborts_lock;
   }
   void count_abort(AbortCause c) {
     switch (c) {
@@ -36,6 +41,9 @@ struct Stats {
       case AbortCause::kLocked: ++aborts_locked; break;
       case AbortCause::kExplicit: ++aborts_explicit; break;
       case AbortCause::kOther: ++aborts_other; break;
+      case AbortCause::kCapacity: ++aborts_capacity; break;
+      case AbortCause::kConflict: ++aborts_conflict; break;
+      case AbortCause::kLock: ++aborts_lock; break;
     }
   }
   void count_commit(uint64_t read_set, uint64_t write_set) {
