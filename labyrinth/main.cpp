@@ -243,7 +243,7 @@ int main(int argc, char** argv) {
       {"raw", lb::Snapshot::kRaw}, {"tracked", lb::Snapshot::kTracked}, {"released", lb::Snapshot::kReleased}};
   app.add_option("--snapshot", o.snapshot,
                  "grid copy: raw (plain, STAMP's STM build), tracked (every cell read through the TM), "
-                 "released (tracked, then early-released a cache line at a time)")
+                 "released (tracked, each cache line early-released once its row is copied)")
       ->transform(CLI::CheckedTransformer(snapshots));
   std::map<std::string, lb::PrivateAccess> accesses{{"direct", lb::PrivateAccess::kDirect},
                                                     {"instrumented", lb::PrivateAccess::kInstrumented}};
