@@ -17,6 +17,7 @@
 #include "allocators/pagemap.hpp"
 #include "labyrinth/grid.hpp"
 #include "labyrinth/maze.hpp"
+#include "labyrinth/phase_counters.hpp"
 #include "labyrinth/private_memory.hpp"
 #include "labyrinth/record.hpp"
 #include "labyrinth/runtimes.hpp"
@@ -176,9 +177,12 @@ int run(const Options& o, char** argv) {
   }
 
   lb::RouteOutcome outcome;
+  lb::PhaseCounters counters;  // opened before the workers start: they inherit them
   record.usage_before = lb::ProcessUsage::now();
   try {
+    counters.start();
     outcome = runtime->route(req);
+    counters.stop();
   } catch (const std::invalid_argument& e) {
     return fail(o, record, "usage", e.what(), kBadInput);
   } catch (const std::bad_alloc&) {
@@ -190,6 +194,7 @@ int run(const Options& o, char** argv) {
     return fail(o, record, "runtime", e.what(), kRuntimeFailure);
   }
   record.usage_after = lb::ProcessUsage::now();
+  record.counters = counters.to_json();
   if (allocpage_ready()) {
     allocpage_stats s = allocpage_get_stats();
     record.private_stats = {{"pages_in_use", s.pages_in_use},   {"high_water", s.high_water},

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "labyrinth/git_revision.hpp"
+#include "labyrinth/test_slowdown.hpp"
 
 namespace lb {
 namespace {
@@ -117,12 +118,15 @@ nlohmann::json RunRecord::to_json() const {
                    {"minor_faults", usage_after.minor_faults - usage_before.minor_faults},
                    {"major_faults", usage_after.major_faults - usage_before.major_faults}};
     j["tm_stats"] = stats_json(total_stats(*outcome));
+    j["counters"] = counters.is_null() ? nlohmann::json{{"available", false}, {"reason", "not measured"}} : counters;
   } else {
+    j["counters"] = nullptr;
     j["time"] = nullptr;
     j["memory"] = nullptr;
     j["tm_stats"] = nullptr;
   }
   j["machine"] = machine_info();
+  j["build"] = {{"test_slowdown_percent", kTestSlowdownPercent}};
   j["git_revision"] = git_revision();
   j["timestamp"] = utc_now();
   return j;
