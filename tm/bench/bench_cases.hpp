@@ -8,7 +8,8 @@
 // does the lock or orec table it touches).  read_only_tx runs up to
 // kGridWords loads, the read set of Labyrinth's tracked grid copy on
 // random-x256-y256-z5-n256; read_release_tx reads the same words and
-// releases each cache line after reading it (the released shape).
+// releases each cache line after reading it (the released shape);
+// read_random_tx reads them in a random order (every load a cache miss).
 #pragma once
 #include <benchmark/benchmark.h>
 
