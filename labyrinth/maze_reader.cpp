@@ -201,7 +201,8 @@ Maze parse_maze(std::string_view text, const std::string& name) {
   return maze;
 }
 
-Maze read_maze_file(const std::string& path) {
+// The file's text, after the checks every input format shares.
+static std::string read_input_text(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) throw InputError(path, 0, std::string("cannot read: ") + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) throw InputError(path, 0, "not a regular file");
@@ -216,7 +217,15 @@ Maze read_maze_file(const std::string& path) {
     if ((int64_t)text.size() > kMaxFileBytes) throw InputError(path, 0, "larger than 1 GiB: no valid input is that large");
   }
   if (std::ferror(f.get())) throw InputError(path, 0, std::string("read error: ") + std::strerror(errno));
-  return parse_maze(text, path);
+  return text;
+}
+
+Maze read_maze_file(const std::string& path) { return parse_maze(read_input_text(path), path); }
+
+Maze read_input_file(const std::string& path, const InputFormat* format) {
+  std::string text = read_input_text(path);
+  InputFormat f = format != nullptr ? *format : detect_format(text);
+  return f == InputFormat::kLee ? parse_board(text, path) : parse_maze(text, path);
 }
 
 }  // namespace lb
