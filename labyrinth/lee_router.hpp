@@ -386,6 +386,8 @@ RouteOutcome route_lee(const RouteRequest& req) {
     case Snapshot::kRaw: lee_detail::run_workers<R, Snapshot::kRaw>(rt, req, grid.cells(), out); break;
     case Snapshot::kTracked: lee_detail::run_workers<R, Snapshot::kTracked>(rt, req, grid.cells(), out); break;
     case Snapshot::kReleased: lee_detail::run_workers<R, Snapshot::kReleased>(rt, req, grid.cells(), out); break;
+    case Snapshot::kPrivatized:
+      throw std::invalid_argument("--rules lee-tm has no privatized shape (STAMP's rules have: --rules stamp)");
   }
   out.tm_config = rt.describe();
   out.final_grid = grid.in_maze_order();

@@ -22,6 +22,11 @@ inputs = ["random-x8-y8-z3-n4"]
 tm = "stm"
 threads = [1, 2]
 snapshot = ["raw", "tracked", "released"]
+[[matrix]]
+inputs = ["random-x8-y8-z3-n4"]
+tm = "htm-model"
+threads = [1, 2]
+snapshot = ["raw", "privatized"]
 """
 
 
@@ -41,7 +46,8 @@ class PlotsTest(TempDirTest):
         paths = plots.render_dir(copy, history_file=hist)
         names = {p.name for p in paths}
         for stem in ("runtimes-random-x8-y8-z3-n4", "allocators-random-x8-y8-z3-n4",
-                     "early-release-stm-random-x8-y8-z3-n4", "history"):
+                     "early-release-stm-random-x8-y8-z3-n4", "htm-random-x8-y8-z3-n4", "htm-placement",
+                     "history"):
             for ext in ("png", "svg"):
                 self.assertIn(f"{stem}.{ext}", names)
         for p in paths:
@@ -54,6 +60,8 @@ class PlotsTest(TempDirTest):
                     self.assertIn(needle, svg, f"{p.name} lacks {needle!r}")
                 if p.stem != "history":
                     self.assertIn("revision: fakerev", svg)
+                if p.stem.startswith("htm"):  # a model result says so
+                    self.assertIn("MODEL result", svg)
                 self.assertIn("threads" if p.stem != "history" else "revision", svg)  # axes are labelled
 
     def test_no_figure_without_the_data_for_it(self):
