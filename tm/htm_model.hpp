@@ -61,6 +61,11 @@ class HtmModelRuntime {
 
   HtmModelRuntime(Options options, int max_threads);
   Options describe() const;
+  // Early release drops lines; restart and tx.alloc as everywhere.  The private
+  // predicate is kNotNeeded by design, not kNo: the model's point is that
+  // hardware sees every access (kTracksEveryAccess), so the router sends all of
+  // them through tx whatever --private-filter says, and describe() is a model's.
+  Capabilities capabilities() const { return {Support::kYes, Support::kNotNeeded, Support::kYes, true}; }
   const L1Geometry& l1() const { return l1_; }
 
  private:
@@ -110,25 +115,22 @@ class HtmModelRuntime {
 
 class HtmModelRuntime::Tx {
  public:
+  // The fallback path (plain accesses under the lock) is inlined; the
+  // speculative one is a call.  A modelled access costs far more than a
+  // hardware one either way, but the fallback path is the one STAMP's shapes
+  // spend their time in, and there hardware runs plain code.
   template <class T>
-  T load(const T* p) {
+  __attribute__((always_inline)) T load(const T* p) {
     static_assert(is_tm_word_v<T>);
-    uintptr_t a = reinterpret_cast<uintptr_t>(p), w;
-    if (in_fallback_) {
-      w = __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE);
-    } else if (const auto* e = writes_.find(a)) {
-      w = e->value;
-    } else {
-      track_read(a >> rt_.line_log2_);
-      w = __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE);
-      check_alive();  // a value written by whoever doomed us is never used
-    }
+    uintptr_t a = reinterpret_cast<uintptr_t>(p);
+    uintptr_t w = in_fallback_ ? __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE)
+                               : load_speculative(a);
     T v;
     std::memcpy(&v, &w, sizeof v);
     return v;
   }
   template <class T>
-  void store(T* p, T v) {
+  __attribute__((always_inline)) void store(T* p, T v) {
     static_assert(is_tm_word_v<T>);
     uintptr_t a = reinterpret_cast<uintptr_t>(p), w;
     std::memcpy(&w, &v, sizeof w);
@@ -137,8 +139,7 @@ class HtmModelRuntime::Tx {
       __atomic_store_n(reinterpret_cast<Word*>(a), w, __ATOMIC_RELEASE);
       return;
     }
-    track_write(a >> rt_.line_log2_);
-    writes_.put(a, w);
+    store_speculative(a, w);
   }
   // Drops the lines overlapping [p, p + bytes) from the read set (a line
   // also written stays tracked: hardware cannot release it).
@@ -166,6 +167,17 @@ class HtmModelRuntime::Tx {
     return (s & kStateMask) == kDoomedLock ? AbortCause::kLock : AbortCause::kConflict;
   }
 
+  __attribute__((noinline)) uintptr_t load_speculative(uintptr_t a) {
+    if (const auto* e = writes_.find(a)) return e->value;
+    track_read(a >> rt_.line_log2_);
+    uintptr_t w = __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE);
+    check_alive();  // a value written by whoever doomed us is never used
+    return w;
+  }
+  __attribute__((noinline)) void store_speculative(uintptr_t a, uintptr_t w) {
+    track_write(a >> rt_.line_log2_);
+    writes_.put(a, w);
+  }
   void track_read(uint64_t line) {
     if (line == last_read_) return;
     if (!written_.contains(line) && !read_.contains(line)) {
@@ -287,5 +299,6 @@ class HtmModelRuntime::Thread {
 
 // Is R a runtime that sees every access (tm.hpp: kTracksEveryAccess)?
 static_assert(tracks_every_access_v<HtmModelRuntime>);
+static_assert(Runtime<HtmModelRuntime>);
 
 }  // namespace lbtm

@@ -2,7 +2,7 @@
 import shutil
 import tomllib
 
-from helpers import TempDirTest
+from helpers import REPO, TempDirTest
 from harness import history, store
 from harness.suite import parse_suite
 import plots
@@ -116,3 +116,22 @@ class FigureStyleTest(TempDirTest):
         day = recs[0]["timestamp"][:10]
         self.assertIn(day, svg)
         self.assertIn("95% interval", svg)
+
+
+class LeeTmFigureTest(TempDirTest):
+    """Watson et al.'s figure, from the committed Lee-TM reference records alone."""
+
+    def test_speedup_and_aborts_with_and_without_early_release(self):
+        ref = REPO / "results" / "reference" / "lee-tm-small"
+        copy = self.tmp / "copy"
+        copy.mkdir()
+        for name in ("runs.jsonl", "machine.json", "manifest.json"):
+            shutil.copy(ref / name, copy / name)
+        names = {p.name for p in plots.render_dir(copy)}
+        for board in ("testBoard", "sparselong"):
+            for ext in ("png", "svg"):
+                self.assertIn(f"lee-tm-stm-lee-tm_{board}.{ext}", names)
+        svg = (copy / "figures" / "lee-tm-stm-lee-tm_sparselong.svg").read_text()
+        for needle in ("suite: lee-tm-small", "input: lee-tm/sparselong", "speedup over seq", "aborts",
+                       "tracked: no early release", "released: early release", "raw: private copy", "threads"):
+            self.assertIn(needle, svg)
