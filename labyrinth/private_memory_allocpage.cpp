@@ -18,7 +18,10 @@ class AllocpagePrivateMemory final : public PrivateMemory {
   // Made on the worker's thread (PrivateMemorySource::make): that thread owns the pages.
   AllocpagePrivateMemory() : thread_(allocpage_thread_id()) {}
 
-  void* allocate(size_t bytes) override {
+  lbtm::PrivatePredicate predicate() const override { return {&owned, &thread_}; }
+
+ protected:
+  void* do_allocate(size_t bytes) override {
     size_t page = allocpage_page_size();
     // Blocking: the reserve was sized for the run, but a queue that grows
     // may need a refill, and a refill is better than a failed run.
@@ -27,12 +30,12 @@ class AllocpagePrivateMemory final : public PrivateMemory {
     if (p == nullptr) throw std::bad_alloc();
     return p;
   }
-  void deallocate(void* p, size_t) override {
-    allocpage_status s = allocpage_free(p);
-    if (s != allocpage_status::ok)
-      throw std::logic_error(std::string("allocpage: ") + allocpage_status_name(s) + " of private memory");
+  bool do_deallocate(void* p, size_t, std::string* why) noexcept override {
+    allocpage_status s = allocpage_free(p);  // detects foreign, double and invalid frees
+    if (s == allocpage_status::ok) return true;
+    *why = std::string("allocpage: ") + allocpage_status_name(s);
+    return false;
   }
-  lbtm::PrivatePredicate predicate() const override { return {&owned, &thread_}; }
 
  private:
   static bool owned(const void* addr, const void* thread) {
