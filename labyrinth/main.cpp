@@ -5,7 +5,6 @@
 // Exit status: 0 ok, 1 runtime failure, 2 bad input or usage, 3 verification
 // failed, 4 allocator mismatch (labyrinth/RECORD.md).
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <new>
 #include <string>
@@ -17,6 +16,7 @@
 #include "allocators/pagemap.hpp"
 #include "labyrinth/grid.hpp"
 #include "labyrinth/maze.hpp"
+#include "labyrinth/output_file.hpp"
 #include "labyrinth/private_memory.hpp"
 #include "labyrinth/record.hpp"
 #include "labyrinth/runtimes.hpp"
@@ -57,13 +57,16 @@ size_t private_bytes_per_worker(const lb::Maze& maze, size_t page) {
 // One line per routed path: the pair's input line, then the path's cells as
 // shared-grid indices, destination first (what the path hash is taken over).
 bool write_paths(const std::string& file, const lb::Maze& maze, const std::vector<const lb::RoutedPath*>& paths) {
-  std::ofstream f(file, std::ios::trunc);
+  std::string text;
   for (const lb::RoutedPath* p : paths) {
-    f << maze.pairs[p->pair].line << ':';
-    for (uint32_t c : p->cells) f << ' ' << c;
-    f << '\n';
+    text += std::to_string(maze.pairs[p->pair].line) + ':';
+    for (uint32_t c : p->cells) text += ' ' + std::to_string(c);
+    text += '\n';
   }
-  return static_cast<bool>(f.flush());
+  std::string error;
+  if (lb::write_output(file, text, &error)) return true;
+  std::fprintf(stderr, "labyrinth: --paths: %s\n", error.c_str());
+  return false;
 }
 
 std::string input_name(const std::string& path) {
@@ -72,7 +75,7 @@ std::string input_name(const std::string& path) {
   return name;
 }
 
-// Writes the record where --json asked; a file is replaced atomically.
+// Writes the record where --json asked (labyrinth/output_file.hpp).
 bool write_record(const std::string& where, const lb::RunRecord& record) {
   if (where.empty()) return true;
   std::string line = record.to_json().dump() + "\n";
@@ -80,20 +83,10 @@ bool write_record(const std::string& where, const lb::RunRecord& record) {
     std::fputs(line.c_str(), stdout);
     return std::fflush(stdout) == 0;
   }
-  std::string tmp = where + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << line;
-    if (!f.flush()) {
-      std::fprintf(stderr, "labyrinth: cannot write the record to %s\n", tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), where.c_str()) != 0) {
-    std::perror(("labyrinth: cannot write the record to " + where).c_str());
-    return false;
-  }
-  return true;
+  std::string error;
+  if (lb::write_output(where, line, &error)) return true;  // how: labyrinth/output_file.hpp
+  std::fprintf(stderr, "labyrinth: cannot write the record: %s\n", error.c_str());
+  return false;
 }
 
 int fail(const Options& o, lb::RunRecord& record, const char* reason, const std::string& message, int status) {
@@ -106,6 +99,12 @@ int fail(const Options& o, lb::RunRecord& record, const char* reason, const std:
 
 int run(const Options& o, char** argv) {
   FILE* human = o.json == "-" ? stderr : stdout;  // keep stdout pure JSON
+  // Before anything else, and without writing a record: --json may be the clash.
+  std::string clash = lb::check_outputs(o.input, {{"--json", o.json}, {"--paths", o.paths_file}});
+  if (!clash.empty()) {
+    std::fprintf(stderr, "labyrinth: %s\n", clash.c_str());
+    return kBadInput;
+  }
   lb::RunRecord record;
   record.input_path = o.input;
   record.input_name = input_name(o.input);
@@ -254,8 +253,13 @@ int main(int argc, char** argv) {
   app.add_option("--private-filter", o.private_filter,
                  "tell the TM which memory is private (on) or let it log everything (off)")
       ->transform(CLI::CheckedTransformer(on_off));
-  app.add_option("--json", o.json, "write the result record (JSON line) to FILE, or - for stdout");
-  app.add_option("--paths", o.paths_file, "write every routed path to FILE (pair's input line: cells)");
+  app.add_option("--json", o.json,
+                 "write the result record (JSON line) to FILE, or - for stdout.  Outputs: a regular or new "
+                 "file is replaced atomically (temporary file, renamed over it); a symlink is followed (its "
+                 "target is written, the link stays); a character device or FIFO is written in place; "
+                 "anything else, the input file, or --json and --paths naming one file is refused (exit 2)");
+  app.add_option("--paths", o.paths_file,
+                 "write every routed path to FILE (pair's input line: cells), as --json writes");
   app.add_option("--repetition", o.repetition, "repetition number, recorded as given");
   app.add_option("--allocator", o.allocator,
                  "general-purpose malloc: a name from --list-allocators or a library path; the binary "
