@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import compare, history, report, session, stats, store
+from . import comparable, compare, history, metrics, report, session, stats, store
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
@@ -68,15 +68,16 @@ def cmd_merge(a) -> int:
 
 
 def cmd_summary(a) -> int:
-    records = store.read_records(a.dir)
+    records = comparable.read_result_dir(a.dir, "result directory")
     rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else stats.summary_rows(records)
     print(report.text_summary(records, rows))
     return session.EXIT_FAILED_RUNS if report.failures(records) else 0
 
 
 def cmd_compare(a) -> int:
-    rows = compare.compare_records(store.read_records(a.base), store.read_records(a.new),
-                                   a.threshold, a.alpha)
+    base, new, header = comparable.prepare(a.base, a.new, a.metric, a.allow_machine_mismatch)
+    rows = compare.compare_groups(base, new, a.threshold, a.alpha)
+    print("\n".join(header) + "\n")
     print(compare.render(rows))
     bad = compare.regressions(rows)
     print(f"\n{len(bad)} significant regression(s) beyond {a.threshold:.0%} (alpha {a.alpha})"
@@ -85,7 +86,7 @@ def cmd_compare(a) -> int:
 
 
 def _history_add(result_dir: Path, file: Path, revision: str | None) -> int:
-    records = store.read_records(result_dir)
+    records = comparable.read_result_dir(result_dir, "result directory")
     try:
         m = json.loads((result_dir / "manifest.json").read_text())
         mach = json.loads((result_dir / "machine.json").read_text())
@@ -98,14 +99,19 @@ def _history_add(result_dir: Path, file: Path, revision: str | None) -> int:
     return 0
 
 
-def _history_check(file: Path, threshold: float, alpha: float) -> int:
+def _history_check(file: Path, threshold: float, alpha: float, metric: str = "wall",
+                   allow_mismatch: bool = False) -> int:
+    if not file.is_file():
+        raise comparable.Refusal(f"history {file}: no such file (history add creates it)")
     entries = history.load(file)
-    rows = history.check_latest(entries, threshold, alpha)
-    if rows is None:
+    revs = history.revisions(entries)
+    if len(revs) < 2:
         print(f"history: {file} has fewer than two revisions; nothing to compare yet")
         return 0
-    revs = history.revisions(entries)
+    header = history.check_machines(entries, revs[-2], revs[-1], allow_mismatch)
+    rows = history.check_latest(entries, threshold, alpha, metric)
     print(f"history: {revs[-1]} against {revs[-2]}")
+    print("\n".join(header + [f"metric: {metric}: {metrics.DESCRIPTION[metric]}"]) + "\n")
     print(compare.render(rows))
     return 1 if compare.regressions(rows) else 0
 
@@ -113,7 +119,7 @@ def _history_check(file: Path, threshold: float, alpha: float) -> int:
 def cmd_history(a) -> int:
     if a.action == "add":
         return _history_add(a.dir, a.file, a.revision)
-    return _history_check(a.file, a.threshold, a.alpha)
+    return _history_check(a.file, a.threshold, a.alpha, a.metric, a.allow_machine_mismatch)
 
 
 def cmd_nightly(a) -> int:
@@ -126,7 +132,7 @@ def cmd_nightly(a) -> int:
     if status == session.EXIT_INTERRUPTED or status == session.EXIT_USAGE:
         return status
     _history_add(out, a.history, a.revision)
-    gate = _history_check(a.history, a.threshold, a.alpha)
+    gate = _history_check(a.history, a.threshold, a.alpha, a.metric, a.allow_machine_mismatch)
     _figures(out, history_file=a.history)
     return max(status, gate)
 
@@ -183,6 +189,11 @@ def main(argv=None) -> int:
         sp.add_argument("--threshold", type=float, default=0.05,
                         help="a regression must be slower by more than this fraction (default 0.05)")
         sp.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+        sp.add_argument("--metric", choices=metrics.METRICS, default="wall",
+                        help="what to compare: wall (routing-phase wall time, default), cpu (user+sys), "
+                             "instructions (hardware counter, where the kernel has it)")
+        sp.add_argument("--allow-machine-mismatch", action="store_true",
+                        help="compare results from different machines anyway (the report says so at its top)")
 
     sp = sub.add_parser("compare", help="compare two result directories; exit 1 on a regression")
     sp.add_argument("base", type=Path)
@@ -219,6 +230,9 @@ def main(argv=None) -> int:
         return a.func(a)
     except SuiteError as e:
         print(f"harness: {e}", file=sys.stderr)
+        return 2
+    except comparable.Refusal as e:
+        print(f"harness {a.command}: {e}", file=sys.stderr)
         return 2
 
 

@@ -6,13 +6,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from . import compare, stats, store
+from . import comparable, compare, metrics, stats, store
 
 
 class Entry:
     """Duck-types stats.Group for compare.compare_groups."""
-    def __init__(self, d: dict):
-        self.times = list(d.get("samples", []))
+    def __init__(self, d: dict, metric: str = "wall"):
+        # "samples" is the wall time (the only metric entries older than `metrics` have)
+        self.times = list(d.get("samples", []) if metric == "wall" else (d.get("metrics") or {}).get(metric, []))
         self.failures = ["failed"] * int(d.get("failed", 0))
 
 
@@ -22,10 +23,17 @@ def entries_from_records(records: list[dict], suite: str, revision: str | None =
     revision = revision or (revs.most_common(1)[0][0] if revs else "unknown")
     stamps = [r.get("timestamp") for r in records if r.get("timestamp")]
     when = max(stamps) if stamps else None
+    facts = comparable.machine_facts(records)
+    for f in comparable.MACHINE_FIELDS:  # machine.json fills in what no record says
+        if not facts[f] and (machine or {}).get(f) not in (None, ""):
+            facts[f].add(str(machine[f]))
+    per_metric = {m: stats.group(records, m) for m in metrics.METRICS}
     out = []
-    for key, g in sorted(stats.group(records).items()):
+    for key, g in sorted(per_metric["wall"].items()):
         out.append({"revision": revision, "timestamp": when, "suite": suite, "config": key,
                     "samples": g.times, "failed": len(g.failures),
+                    "metrics": {m: per_metric[m][key].times for m in metrics.METRICS if m != "wall"},
+                    "machine": {f: sorted(v) for f, v in facts.items()},
                     "cpu": (machine or {}).get("cpu"), "cores": (machine or {}).get("cores")})
     return out
 
@@ -50,17 +58,41 @@ def revisions(entries: list[dict]) -> list[str]:
     return list(dict.fromkeys(e["revision"] for e in entries))
 
 
-def by_revision(entries: list[dict], revision: str) -> dict[str, Entry]:
-    return {e["config"]: Entry(e) for e in entries if e["revision"] == revision}
+def by_revision(entries: list[dict], revision: str, metric: str = "wall") -> dict[str, Entry]:
+    return {e["config"]: Entry(e, metric) for e in entries if e["revision"] == revision}
 
 
-def check_latest(entries: list[dict], threshold=0.05, alpha=0.05) -> list[dict] | None:
+def machine_of(entries: list[dict], revision: str) -> dict[str, set]:
+    """The machine facts a revision's entries carry (older entries: cpu and cores only)."""
+    facts: dict[str, set] = {f: set() for f in comparable.MACHINE_FIELDS}
+    for e in entries:
+        if e["revision"] != revision:
+            continue
+        m = e.get("machine") or {"cpu": [e["cpu"]] if e.get("cpu") else [],
+                                  "cores": [str(e["cores"])] if e.get("cores") else []}
+        for f in comparable.MACHINE_FIELDS:
+            facts[f].update(m.get(f) or [])
+    return facts
+
+
+def check_machines(entries: list[dict], old: str, new: str, allow_mismatch: bool) -> list[str]:
+    """Header lines, or a comparable.Refusal when the two revisions ran on different machines."""
+    return comparable.check_machines(machine_of(entries, old), machine_of(entries, new), allow_mismatch,
+                                     names=(f"revision {old}", f"revision {new}"))
+
+
+def check_latest(entries: list[dict], threshold=0.05, alpha=0.05, metric="wall") -> list[dict] | None:
     """compare rows of the newest revision against the one before (None if fewer than two)."""
     revs = revisions(entries)
     if len(revs) < 2:
         return None
-    return compare.compare_groups(by_revision(entries, revs[-2]), by_revision(entries, revs[-1]),
-                                  threshold, alpha)
+    old, new = by_revision(entries, revs[-2], metric), by_revision(entries, revs[-1], metric)
+    comparable.check_common(old, new, names=(f"revision {revs[-2]}", f"revision {revs[-1]}"))
+    for rev, side in ((revs[-2], old), (revs[-1], new)):
+        if not any(e.times for e in side.values()):
+            raise comparable.Refusal(f"revision {rev}: no sample of the {metric} metric "
+                                     f"({metrics.DESCRIPTION[metric]}) in the history")
+    return compare.compare_groups(old, new, threshold, alpha)
 
 
 def regressions_per_revision(entries: list[dict], threshold=0.05, alpha=0.05) -> dict[str, set]:

@@ -14,6 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from . import load
 from .suite import Config, Run
 
 SCHEMA = "labyrinth-bench/run/1"
@@ -85,6 +86,7 @@ def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limi
     json_path = work_dir / f".run-{os.getpid()}.json"
     json_path.unlink(missing_ok=True)
     cmd = command(bin_dir, cfg, input_path, run.repetition, json_path)
+    load_before = load.sample()
     start = time.monotonic()
     exit_status, stderr, reason, proc = None, "", None, None
     try:
@@ -111,11 +113,12 @@ def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limi
     finally:
         json_path.unlink(missing_ok=True)  # whatever happened, no stray per-run file
     wall = time.monotonic() - start
+    load_after = load.sample()
     record["harness"] = {
         "run_id": run.run_id, "config_key": cfg.key, "config": cfg.as_dict(),
         "repetition": run.repetition, "warmup": run.warmup,
         "exit_status": exit_status, "wall_s": round(wall, 6), "command": cmd, "env": dict(cfg.env),
-        "time_limit_s": time_limit_s,
+        "time_limit_s": time_limit_s, "load": load.between(load_before, load_after, wall),
     }
     return record
 

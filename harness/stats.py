@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats as sps
 
+from . import metrics
 from .suite import Config
 
 METRIC = "elapsed_s"  # STAMP's "Elapsed time": the routing phase only
@@ -58,10 +59,12 @@ class Group:
     aborts: list[float] = field(default_factory=list)
     read_set: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)   # reasons, one per failed run
+    no_metric: list[str] = field(default_factory=list)  # ok runs without the metric: why
     revisions: set = field(default_factory=set)
 
 
-def group(records: list[dict]) -> dict[str, Group]:
+def group(records: list[dict], metric: str = "wall") -> dict[str, Group]:
+    """Measured runs by configuration; `times` holds `metric` (metrics.py) of the ok runs."""
     groups: dict[str, Group] = {}
     for r in records:
         if is_warmup(r):
@@ -71,7 +74,11 @@ def group(records: list[dict]) -> dict[str, Group]:
         if r.get("git_revision"):
             g.revisions.add(r["git_revision"])
         if is_ok(r):
-            g.times.append(float(r["time"][METRIC]))
+            v = metrics.value(r, metric)
+            if v is None:
+                g.no_metric.append(metrics.unavailable_reason(r, metric))
+                continue
+            g.times.append(v)
             for name, dest in (("aborts", g.aborts), ("read_set_mean", g.read_set)):
                 v = tm_stat(r, name)
                 if v is not None:

@@ -17,6 +17,7 @@
 #include "labyrinth/grid.hpp"
 #include "labyrinth/maze.hpp"
 #include "labyrinth/output_file.hpp"
+#include "labyrinth/phase_counters.hpp"
 #include "labyrinth/private_memory.hpp"
 #include "labyrinth/record.hpp"
 #include "labyrinth/runtimes.hpp"
@@ -175,9 +176,12 @@ int run(const Options& o, char** argv) {
   }
 
   lb::RouteOutcome outcome;
+  lb::PhaseCounters counters;  // opened before the workers start: they inherit them
   record.usage_before = lb::ProcessUsage::now();
   try {
+    counters.start();
     outcome = runtime->route(req);
+    counters.stop();
   } catch (const std::invalid_argument& e) {
     return fail(o, record, "usage", e.what(), kBadInput);
   } catch (const std::bad_alloc&) {
@@ -189,6 +193,7 @@ int run(const Options& o, char** argv) {
     return fail(o, record, "runtime", e.what(), kRuntimeFailure);
   }
   record.usage_after = lb::ProcessUsage::now();
+  record.counters = counters.to_json();
   if (allocpage_ready()) {
     allocpage_stats s = allocpage_get_stats();
     record.private_stats = {{"pages_in_use", s.pages_in_use},   {"high_water", s.high_water},

@@ -117,7 +117,9 @@ nlohmann::json RunRecord::to_json() const {
                    {"minor_faults", usage_after.minor_faults - usage_before.minor_faults},
                    {"major_faults", usage_after.major_faults - usage_before.major_faults}};
     j["tm_stats"] = stats_json(total_stats(*outcome));
+    j["counters"] = counters.is_null() ? nlohmann::json{{"available", false}, {"reason", "not measured"}} : counters;
   } else {
+    j["counters"] = nullptr;
     j["time"] = nullptr;
     j["memory"] = nullptr;
     j["tm_stats"] = nullptr;

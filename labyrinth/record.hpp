@@ -43,6 +43,7 @@ struct RunRecord {
   std::optional<PathSummary> summary;
   bool verified = false;
   ProcessUsage usage_before, usage_after;
+  nlohmann::json counters;  // PhaseCounters::to_json() of the routing phase
   // failure
   std::string failure_reason, failure_message;
 

@@ -67,6 +67,13 @@ class EndToEnd(TempDirTest):
             self.assertGreater(x["time"]["elapsed_s"], 0)
             self.assertEqual(x["input"]["sha256"], sha)
             self.assertEqual(x["threads"], x["harness"]["config"]["threads"])
+            c = x["counters"]  # hardware counters, or the reason why not: never a zero
+            if c["available"]:
+                self.assertGreater(c["instructions"], 0)
+            else:
+                self.assertIn("perf_event_open", c["reason"])
+                self.assertNotIn("instructions", c)
+            self.assertIsInstance(x["harness"]["load"]["loadavg_before"], float)
         for x in recs:
             if x["status"] != "ok":  # an option this build lacks: failed with a reason, no number
                 self.assertIsNone(x["time"])

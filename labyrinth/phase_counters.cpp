@@ -1,0 +1,124 @@
+#include "labyrinth/phase_counters.hpp"
+
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace lb {
+namespace {
+
+// glibc has no wrapper for perf_event_open.
+int perf_event_open(perf_event_attr* attr) {
+  return (int)syscall(SYS_perf_event_open, attr, 0 /* this process */, -1 /* any CPU */, -1 /* no group */,
+                      PERF_FLAG_FD_CLOEXEC);
+}
+
+std::string why(int err) {
+  std::string text = std::strerror(err);
+  switch (err) {
+    case ENOENT:
+    case EOPNOTSUPP:
+      return text + " (the kernel exposes no such counter: no hardware PMU, e.g. a VM without PMU passthrough)";
+    case EACCES:
+    case EPERM:
+      return text + " (not permitted: see /proc/sys/kernel/perf_event_paranoid, or a seccomp filter)";
+    case ENOSYS:
+      return text + " (this kernel has no perf_event_open)";
+    default:
+      return text;
+  }
+}
+
+}  // namespace
+
+std::vector<CounterSpec> PhaseCounters::hardware() {
+  return {{"instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS},
+          {"cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES}};
+}
+
+PhaseCounters::PhaseCounters(std::vector<CounterSpec> specs) {
+  for (CounterSpec& s : specs) {
+    perf_event_attr attr{};
+    attr.size = sizeof attr;
+    attr.type = s.type;
+    attr.config = s.config;
+    attr.disabled = 1;
+    attr.inherit = 1;  // threads created later count too (the router's workers)
+    attr.exclude_kernel = 1;
+    attr.exclude_hv = 1;
+    attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+    int fd = perf_event_open(&attr);
+    if (fd < 0) {
+      reason_ = "perf_event_open(" + s.name + "): " + why(errno);
+      break;
+    }
+    counters_.push_back({std::move(s), fd});
+  }
+  if (!available())
+    for (Counter& c : counters_) {
+      close(c.fd);
+      c.fd = -1;
+    }
+}
+
+PhaseCounters::~PhaseCounters() {
+  for (Counter& c : counters_)
+    if (c.fd >= 0) close(c.fd);
+}
+
+void PhaseCounters::start() {
+  if (!available()) return;
+  for (Counter& c : counters_) {
+    ioctl(c.fd, PERF_EVENT_IOC_RESET, 0);
+    if (ioctl(c.fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
+      reason_ = "enabling " + c.spec.name + ": " + std::strerror(errno);
+      return;
+    }
+  }
+}
+
+void PhaseCounters::stop() {
+  if (!available() || stopped_) return;
+  stopped_ = true;
+  for (Counter& c : counters_) ioctl(c.fd, PERF_EVENT_IOC_DISABLE, 0);
+  for (Counter& c : counters_) {
+    uint64_t v[3] = {0, 0, 0};  // value, time enabled, time running
+    if (read(c.fd, v, sizeof v) != (ssize_t)sizeof v) {
+      reason_ = "reading " + c.spec.name + ": " + std::strerror(errno);
+      return;
+    }
+    if (v[2] == 0) {
+      reason_ = c.spec.name + ": the kernel never scheduled the counter (all PMU slots taken)";
+      return;
+    }
+    c.multiplexed = v[2] < v[1];
+    // Shared with other counters part of the time: scale, as perf stat does.
+    c.value = c.multiplexed ? (uint64_t)((long double)v[0] * v[1] / v[2]) : v[0];
+  }
+}
+
+std::optional<uint64_t> PhaseCounters::value(const std::string& name) const {
+  if (!available() || !stopped_) return std::nullopt;
+  for (const Counter& c : counters_)
+    if (c.spec.name == name) return c.value;
+  return std::nullopt;
+}
+
+nlohmann::json PhaseCounters::to_json() const {
+  if (!available()) return {{"available", false}, {"reason", reason_}};
+  if (!stopped_) return {{"available", false}, {"reason", "the phase was not measured"}};
+  nlohmann::json j = {{"available", true}, {"scope", "routing phase, all threads, user space"}};
+  bool multiplexed = false;
+  for (const Counter& c : counters_) {
+    j[c.spec.name] = c.value;
+    multiplexed = multiplexed || c.multiplexed;
+  }
+  j["multiplexed"] = multiplexed;
+  return j;
+}
+
+}  // namespace lb
