@@ -1,6 +1,7 @@
 // `stm`: configuration, commit and backoff (the parts off the load/store path).
 #include "tm/stm.hpp"
 
+#include <charconv>
 #include <string>
 
 namespace lbtm {
@@ -9,15 +10,12 @@ namespace {
 unsigned take_option(Options& o, const char* key, unsigned def, unsigned lo, unsigned hi) {
   auto it = o.find(key);
   if (it == o.end()) return def;
-  size_t used = 0;
+  // Digits only (std::from_chars): no sign, no space, no wrap-around as stoul has.
+  const std::string& text = it->second;
   unsigned long v = 0;
-  try {
-    v = std::stoul(it->second, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != it->second.size() || v < lo || v > hi)
-    throw std::invalid_argument("stm: option " + std::string(key) + "=" + it->second + " must be an integer in [" +
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
+    throw std::invalid_argument("stm: option " + std::string(key) + "=" + text + " must be an integer in [" +
                                 std::to_string(lo) + ", " + std::to_string(hi) + "]");
   o.erase(it);
   return unsigned(v);
