@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libssl-dev   # JSON records, command line, sha256 of inputs
   libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev
-  python3 python3-matplotlib python3-numpy python3-scipy python3-tqdm
+  python3 python3-matplotlib python3-numpy python3-scipy python3-tqdm python3-jsonschema
 )
 
 missing=()

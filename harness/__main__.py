@@ -6,16 +6,14 @@ import json
 import sys
 from pathlib import Path
 
-from . import comparable, compare, history, metrics, report, session, stats, store
+from . import comparable, compare, history, metrics, report, session, stats
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
 
 
 def _figures(result_dir: Path, history_file: Path | None = None) -> None:
-    # plots/ reads only the result files; importing it here is a convenience.
-    sys.path.insert(0, str(REPO))
-    import plots
+    import plots  # the plots' public entry (it reads only the result files); matplotlib loads only here
     for path in plots.render_dir(result_dir, history_file=history_file):
         print(f"figure: {path}")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import records as records_pkg
+
 from . import load, metrics, store
 
 # The facts that make two machines' times comparable (the record's `machine`).
@@ -22,7 +24,8 @@ class Refusal(Exception):
 
 
 def read_result_dir(path: Path, role: str) -> list[dict]:
-    """Every record of a result directory (or a runs.jsonl); a Refusal if there are none."""
+    """Every record of a result directory (or a runs.jsonl); a Refusal if there are
+    none, or if one does not validate against the schema."""
     path = Path(path)
     if not path.exists():
         raise Refusal(f"{role} {path}: no such result directory")
@@ -30,9 +33,11 @@ def read_result_dir(path: Path, role: str) -> list[dict]:
     if path.is_dir() and not runs.exists():
         raise Refusal(f"{role} {path}: no {store.RUNS} in it (not a result directory, or nothing ran yet)")
     try:
-        records = store.read_records(path)
+        records = records_pkg.load(path)  # each record checked against the schema
     except OSError as e:
         raise Refusal(f"{role} {path}: cannot read {runs}: {e.strerror or e}") from None
+    except records_pkg.RecordError as e:
+        raise Refusal(f"{role} {e}") from None
     if not records:
         raise Refusal(f"{role} {path}: {runs.name} holds no records")
     return records

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+import records
+
 from . import stats
 
 
@@ -23,8 +25,8 @@ def _fmt(r, unit="x"):
     return f"{r[0]:.2f}{unit} ({r[1]:.2f}-{r[2]:.2f})"
 
 
-def headline(records: list[dict], suite: str) -> str:
-    groups = stats.group(records)
+def headline(recs: list[dict], suite: str) -> str:
+    groups = stats.group(recs)
     ok = [g for g in groups.values() if g.times]
     n_failed = sum(len(g.failures) for g in groups.values())
     out = [f"# {suite}: headline numbers",
@@ -41,14 +43,14 @@ def headline(records: list[dict], suite: str) -> str:
             "|---|---|---|---|---|---|---|"]
     for g in sorted(ok, key=lambda g: g.config.key):
         c = g.config
-        if c.tm == "seq" or (c.snapshot, c.private, c.allocator, c.private_memory) != ("raw", "direct", "glibc", "malloc"):
+        if c.tm == "seq" or not records.is_default_shape(c):
             continue
         seq = stats.baseline_seq(groups, c)
         if seq:
             out.append(f"| {c.input} | {c.tm} | {c.threads} | {_q(seq.times)[0]:.3f} | {_q(g.times)[0]:.3f} "
                        f"| {_fmt(_ratio(seq.times, g.times))} | {min(seq.times) / min(g.times):.2f}x |")
 
-    spread = stats.allocator_spread(records)
+    spread = stats.allocator_spread(recs)
     out += ["", "## Allocator spread (slowest / fastest median - 1)", ""]
     if spread:
         out += ["| input | runtime | threads | fastest | slowest | spread |", "|---|---|---|---|---|---|"]
@@ -65,7 +67,7 @@ def headline(records: list[dict], suite: str) -> str:
             continue
         d = c.as_dict()
         d["snapshot"] = "tracked"
-        t = groups.get(stats.Config.from_dict(d).key)
+        t = groups.get(records.Config.from_dict(d).key)
         if not t or not t.times:
             continue
         rs = (f"{_q(t.read_set)[0]:.0f} -> {_q(g.read_set)[0]:.0f}" if t.read_set and g.read_set else "-")

@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import records.history
+
 from . import comparable, compare, metrics, stats, store
 
 
@@ -38,24 +40,30 @@ def entries_from_records(records: list[dict], suite: str, revision: str | None =
     return out
 
 
-def append(path: Path, entries: list[dict]) -> None:
+def append(path: Path, entries: list[dict], threshold=0.05, alpha=0.05) -> None:
+    """Add entries of one revision, each with its verdict against the revision
+    before it in the file (so the history figure reads the harness's verdicts
+    from the file instead of re-running its tests: plots/ reads only results)."""
+    old = load(path) if Path(path).exists() else []
+    for e in entries:
+        e.pop("verdict", None)
+        e.pop("regressed", None)
+    new_revs = {e["revision"] for e in entries}
+    prev = [r for r in revisions(old) if r not in new_revs]
+    if prev and len(new_revs) == 1:
+        rows = compare.compare_groups(by_revision(old, prev[-1]), {e["config"]: Entry(e) for e in entries},
+                                      threshold, alpha)
+        verdicts = {r["config"]: r["verdict"] for r in rows}
+        for e in entries:
+            e["verdict"] = verdicts.get(e["config"])
+            e["regressed"] = e["verdict"] in compare.GATING
     log = store.RunLog(path)
     for e in entries:
         log.append(e)
 
 
-def load(path: Path) -> list[dict]:
-    """Entries, the last one winning for a (revision, config) recorded twice."""
-    latest = {}
-    for e in store.read_records(Path(path)):
-        latest[(e.get("revision"), e.get("config"))] = e
-    return list(latest.values())
-
-
-def revisions(entries: list[dict]) -> list[str]:
-    """Revisions in the order they were added to the history (nightly runs append
-    in time order; file order does not depend on clocks agreeing between machines)."""
-    return list(dict.fromkeys(e["revision"] for e in entries))
+load = records.history.load  # the file is a result file: the records package reads it
+revisions = records.history.revisions
 
 
 def by_revision(entries: list[dict], revision: str, metric: str = "wall") -> dict[str, Entry]:
@@ -93,16 +101,6 @@ def check_latest(entries: list[dict], threshold=0.05, alpha=0.05, metric="wall")
             raise comparable.Refusal(f"revision {rev}: no sample of the {metric} metric "
                                      f"({metrics.DESCRIPTION[metric]}) in the history")
     return compare.compare_groups(old, new, threshold, alpha)
-
-
-def regressions_per_revision(entries: list[dict], threshold=0.05, alpha=0.05) -> dict[str, set]:
-    """revision -> the configurations that regressed against the previous revision."""
-    revs = revisions(entries)
-    out = {}
-    for prev, cur in zip(revs, revs[1:]):
-        rows = compare.compare_groups(by_revision(entries, prev), by_revision(entries, cur), threshold, alpha)
-        out[cur] = {r["config"] for r in compare.regressions(rows)}
-    return out
 
 
 def dump(entries) -> str:

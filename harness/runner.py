@@ -14,29 +14,18 @@ import subprocess
 import time
 from pathlib import Path
 
+import records
+
 from . import load
 from .suite import Config, Run
 
-SCHEMA = "labyrinth-bench/run/1"
-# labyrinth's exit statuses (labyrinth/RECORD.md) -> failure reason when no record says more.
-EXIT_REASONS = {1: "runtime", 2: "usage", 3: "verification", 4: "allocator-mismatch"}
+from .suite import Config, Run
 
 
 def command(bin_dir: Path, cfg: Config, input_path: Path, repetition: int, json_path: Path) -> list[str]:
-    cmd = [str(bin_dir / "labyrinth"), "-i", str(input_path), "-t", str(cfg.threads),
-           "--tm", cfg.tm, "--snapshot", cfg.snapshot, "--private", cfg.private]
-    for k, v in cfg.tm_opts:
-        cmd += ["--tm-opt", f"{k}={v}"]
-    # Defaults are left to the binary, so a binary that predates an option still
-    # runs the default configuration instead of failing on an unknown flag.
-    if cfg.allocator != "glibc":
-        cmd += ["--allocator", cfg.allocator]
-    if cfg.private_memory != "malloc":
-        cmd += ["--private-memory", cfg.private_memory]
-    if cfg.page_size:
-        cmd += ["--page-size", cfg.page_size]
-    cmd += ["--repetition", str(repetition), "--json", str(json_path)]
-    return cmd
+    # The axes' options come from the schema; defaults are left to the binary.
+    return ([str(bin_dir / "labyrinth"), "-i", str(input_path)] + cfg.command_options()
+            + ["--repetition", str(repetition), "--json", str(json_path)])
 
 
 def now_utc() -> str:
@@ -45,24 +34,20 @@ def now_utc() -> str:
 
 def failed_record(cfg: Config, reason: str, message: str) -> dict:
     """A record for a run that left none of its own (the fields the figures group by)."""
-    return {
-        "schema": SCHEMA, "status": "failed",
-        "failure": {"reason": reason, "message": message},
-        "input": {"name": Path(cfg.input).stem}, "tm": {"name": cfg.tm, "config": dict(cfg.tm_opts)},
-        "mode": {"snapshot": cfg.snapshot, "private": cfg.private},
-        "allocator": {"requested": cfg.allocator},
-        "private_memory": {"source": cfg.private_memory},
-        "threads": cfg.threads, "result": None, "time": None, "timestamp": now_utc(),
-    }
+    record = {"schema": records.VERSION, "status": "failed", "failure": {"reason": reason, "message": message}}
+    record.update(records.record_fields(cfg))
+    record["tm"]["config"] = dict(cfg.tm_opts)
+    record.update(result=None, time=None, timestamp=now_utc())
+    return record
 
 
 def judge(record: dict, cfg: Config, exit_status: int) -> tuple[str, str] | None:
     """(reason, message) if a run that wrote a record must count as failed."""
     if record.get("status") == "failed":
         f = record.get("failure") or {}
-        return f.get("reason", EXIT_REASONS.get(exit_status, "unknown")), f.get("message", "")
+        return f.get("reason", records.reason_for_exit(exit_status) or "runtime"), f.get("message", "")
     if exit_status != 0:
-        return EXIT_REASONS.get(exit_status, "runtime"), f"status ok in the record but exit {exit_status}"
+        return records.reason_for_exit(exit_status) or "runtime", f"status ok in the record but exit {exit_status}"
     result = record.get("result") or {}
     if result.get("verified") is not True:
         return "verification", "the record does not say verified"
@@ -138,13 +123,16 @@ def _outcome(cfg, json_path, exit_status, stderr, reason, time_limit_s) -> dict:
         sig = signal.Signals(-exit_status).name if -exit_status in signal.Signals._value2member_map_ else str(-exit_status)
         return failed_record(cfg, "crash", f"killed by {sig}; stderr: {tail}")
     if not isinstance(record, dict):
-        why = EXIT_REASONS.get(exit_status, "no-record")
+        why = records.reason_for_exit(exit_status) or "no-record"
         return failed_record(cfg, why, f"exit {exit_status} without a readable record; stderr: {tail}")
     verdict = judge(record, cfg, exit_status)
     if verdict:
         record["status"] = "failed"
         record["failure"] = {"reason": verdict[0], "message": verdict[1] or tail}
         record["time"] = None  # a failed run carries no timing, whatever it measured
+    bad = records.problems(record)
+    if bad:  # never store what the figures could not read as the schema says
+        return failed_record(cfg, "invalid-record", f"the record does not validate: {'; '.join(bad[:3])}")
     return record
 
 

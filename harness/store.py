@@ -11,7 +11,9 @@ import os
 import tempfile
 from pathlib import Path
 
-RUNS = "runs.jsonl"
+import records
+
+RUNS = records.RUNS
 
 
 def _umask() -> int:
@@ -40,25 +42,9 @@ def write_json(path: Path, obj) -> None:
 
 
 def read_records(path: Path) -> list[dict]:
-    """Every complete record of a runs.jsonl (or of a result directory)."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / RUNS
-    if not path.exists():
-        return []
-    records = []
-    with open(path, "rb") as f:
-        for line in f:
-            if not line.endswith(b"\n"):
-                break  # torn last line: the run it belonged to is simply not recorded
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # a damaged line counts as not recorded; resume will redo it
-    return records
+    """Every complete record of a runs.jsonl (or of a result directory), as
+    written, not validated (records.load validates)."""
+    return records.read_jsonl(path)
 
 
 class RunLog:

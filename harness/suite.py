@@ -15,71 +15,21 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from records import AXES as _AXES, Config
+
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
-# Axis name in the TOML -> default when a matrix leaves it out.  The defaults
-# are the binary's own (STAMP's STM build, glibc malloc), so a run that does
-# not mention an axis is the same run the binary would do without the flag.
-AXES: dict[str, object] = {
-    "input": None,            # required
-    "tm": "seq",
-    "tm_opts": {},
-    "threads": 1,
-    "snapshot": "raw",
-    "private": "direct",
-    "allocator": "glibc",
-    "private_memory": "malloc",
-    "page_size": None,        # only meaningful with private_memory = allocpage
-    "env": {},                # environment of the run, e.g. {ITM_DEFAULT_METHOD = "gl_wt"}
-}
+# Axis name in the TOML -> default when a matrix leaves it out, as the schema
+# declares them (schema/run.schema.json, x-axes): the binary's own defaults
+# (STAMP's STM build, glibc malloc), so a run that does not mention an axis is
+# the same run the binary would do without the flag.
+AXES: dict[str, object] = {a["name"]: a["default"] for a in _AXES}
 # The TOML spells list-valued axes in the plural where that reads better.
 PLURALS = {"inputs": "input", "tms": "tm", "allocators": "allocator"}
 
 
 class SuiteError(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class Config:
-    """One point of the matrix: everything that decides what a run measures."""
-    input: str
-    tm: str
-    tm_opts: tuple[tuple[str, str], ...]
-    threads: int
-    snapshot: str
-    private: str
-    allocator: str
-    private_memory: str
-    page_size: str | None
-    env: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def key(self) -> str:
-        """Stable, human-readable identity, used to group, resume, shard and compare."""
-        parts = [self.input, self.tm]
-        parts += [f"{k}={v}" for k, v in self.tm_opts]
-        parts += [f"t{self.threads}", self.snapshot, self.private, self.allocator,
-                  self.private_memory]
-        if self.page_size:
-            parts.append(self.page_size)
-        parts += [f"env:{k}={v}" for k, v in self.env]
-        return "/".join(parts)
-
-    def as_dict(self) -> dict:
-        d = {k: getattr(self, k) for k in AXES}
-        d["tm_opts"] = dict(self.tm_opts)
-        d["env"] = dict(self.env)
-        return d
-
-    @staticmethod
-    def from_dict(d: dict) -> "Config":
-        return Config(input=d["input"], tm=d["tm"],
-                      tm_opts=tuple(sorted((str(k), str(v)) for k, v in d.get("tm_opts", {}).items())),
-                      threads=int(d["threads"]), snapshot=d["snapshot"], private=d["private"],
-                      allocator=d["allocator"], private_memory=d["private_memory"],
-                      page_size=d.get("page_size"),
-                      env=tuple(sorted((str(k), str(v)) for k, v in (d.get("env") or {}).items())))
 
 
 @dataclass(frozen=True)
@@ -219,12 +169,15 @@ def expand_matrix(m: dict, where: str) -> list[Config]:
     out = []
     for combo in itertools.product(*lists):
         d = dict(zip(names, combo))
-        for table in ("tm_opts", "env"):
+        for table in (n for n, default in AXES.items() if isinstance(default, dict)):
             if not isinstance(d[table], dict):
                 raise SuiteError(f"{where}: {table} entries are tables, e.g. {{ KEY = \"value\" }}")
         if d["tm"] == "seq" and int(d["threads"]) != 1:
             continue  # seq is one thread by definition: skip rather than record a failure
-        c = Config.from_dict(d)
+        try:
+            c = Config.from_dict(d)
+        except (TypeError, ValueError) as e:
+            raise SuiteError(f"{where}: {e}") from None
         if c.threads < 1:
             raise SuiteError(f"{where}: threads must be >= 1")
         out.append(c)

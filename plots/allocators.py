@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from harness import stats
+import records
 
 from .common import caption, median_iqr, ratio_with_error, safe, save, tm_label
 
@@ -18,13 +18,14 @@ def render(data, out_dir):
     paths = []
     for inp in data.inputs():
         groups = [g for g in data.groups.values() if g.config.input == inp and g.times
-                  and (g.config.snapshot, g.config.private, g.config.private_memory) == ("raw", "direct", "malloc")]
+                  and records.is_default_shape(g.config, ignore=("allocator",))]
         allocs = sorted({g.config.allocator for g in groups})
-        if len(allocs) < 2 or "glibc" not in allocs:
+        base = records.default_of("allocator")  # glibc
+        if len(allocs) < 2 or base not in allocs:
             continue
-        glibc = {(tm_label(g.config), g.config.threads): stats.median_of(g.times)
-                 for g in groups if g.config.allocator == "glibc"}
-        seq = next((g for g in groups if g.config.tm == "seq" and g.config.allocator == "glibc"), None)
+        glibc = {(tm_label(g.config), g.config.threads): records.median_of(g.times)
+                 for g in groups if g.config.allocator == base}
+        seq = next((g for g in groups if g.config.tm == "seq" and g.config.allocator == base), None)
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
         series: dict[tuple, list] = {}
         for g in groups:
@@ -44,7 +45,7 @@ def render(data, out_dir):
                               yerr=[[p[1] - p[2] for p in pts], [p[3] - p[1] for p in pts]],
                               marker=markers[tm], capsize=3, label=f"{tm} / {alloc}")
             if seq is not None and tm != "seq":
-                sp = [ratio_with_error(stats.median_of(seq.times), g.times) for g in gs]
+                sp = [ratio_with_error(records.median_of(seq.times), g.times) for g in gs]
                 right.errorbar(x, [s[0] for s in sp], yerr=[[s[1] for s in sp], [s[2] for s in sp]],
                                marker=markers[tm], capsize=3, label=f"{tm} / {alloc}")
         for ax in (left, right):
@@ -58,11 +59,13 @@ def render(data, out_dir):
         left.set_title("time normalised to glibc (median, IQR)")
         right.set_ylabel("speedup over seq with glibc (×)")
         right.set_title("speedup over seq/glibc (median, IQR)")
-        spread = [r for r in stats.allocator_spread(data.records) if r["input"] == inp
-                  and (r["snapshot"], r["private"], r["private_memory"]) == ("raw", "direct", "malloc")]
-        note = "allocator spread (slowest/fastest - 1): " + ", ".join(
-            f"{r['tm']} t{r['threads']}: {r['spread'] * 100:.1f}% ({r['slowest']} vs {r['fastest']})"
-            for r in spread)
+        # The spread as the harness computed it (allocator_spread.csv): plots/ reads results only.
+        shape = [n for n in records.DEFAULT_SHAPE if n != "allocator"]
+        spread = [r for r in data.spread if r.get("input") == inp
+                  and all(r.get(n) == records.default_of(n) for n in shape)]
+        note = "allocator spread (slowest/fastest - 1): " + (", ".join(
+            f"{r['tm']} t{r['threads']}: {float(r['spread']) * 100:.1f}% ({r['slowest']} vs {r['fastest']})"
+            for r in spread) or "not in this directory (allocator_spread.csv, written by the harness)")
         fig.subplots_adjust(bottom=0.2)
         caption(fig, data, inp, note)
         paths += save(fig, out_dir, f"allocators-{safe(inp)}")

@@ -2,14 +2,15 @@
 suite, input, machine and revision, and saving as PNG and SVG."""
 from __future__ import annotations
 
+import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from harness import stats, store
+import records
 
 # Reproducible SVGs: the same records give the same file (committed references diff cleanly).
 plt.rcParams["svg.hashsalt"] = "labyrinth-bench"
@@ -20,13 +21,14 @@ plt.rcParams["svg.fonttype"] = "none"
 @dataclass
 class Data:
     records: list
-    groups: dict           # config key -> stats.Group
+    groups: dict           # config key -> records.Group
     suite: str
     machine: dict
+    spread: list = field(default_factory=list)  # allocator_spread.csv's rows, as the harness wrote them
 
     def revision(self, input_name: str | None = None) -> str:
         revs = {r.get("git_revision") for r in self.records if r.get("git_revision")
-                and (input_name is None or stats.config_of(r).input == input_name)}
+                and (input_name is None or records.config_of(r).input == input_name)}
         return ", ".join(sorted(revs)) or "unknown"
 
     def inputs(self) -> list[str]:
@@ -40,13 +42,22 @@ def _json(path: Path) -> dict:
         return {}
 
 
+def _csv(path: Path) -> list[dict]:
+    try:
+        with open(path, newline="") as f:
+            return list(csv.DictReader(f))
+    except OSError:
+        return []
+
+
 def load(result_dir: Path) -> Data:
-    records = store.read_records(result_dir)
+    recs = records.load(result_dir)  # every record checked against the schema
     manifest = _json(result_dir / "manifest.json")
     machine = _json(result_dir / "machine.json")
     if not machine:  # fall back on the binary's own view, in the records
-        machine = next((r["machine"] for r in records if isinstance(r.get("machine"), dict)), {})
-    return Data(records, stats.group(records), manifest.get("suite", result_dir.name), machine)
+        machine = next((r["machine"] for r in recs if isinstance(r.get("machine"), dict)), {})
+    return Data(recs, records.group(recs), manifest.get("suite", result_dir.name), machine,
+                _csv(result_dir / "allocator_spread.csv"))
 
 
 def caption(fig, data: Data, input_name: str, extra: str = "", revision: str | None = None) -> None:

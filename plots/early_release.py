@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
+import records
+
 from .common import caption, median_iqr, safe, save, shape_label, tm_label
 
-PANELS = (("times", "routing time (s)"), ("aborts", "aborts per run (count)"),
-          ("read_set", "mean read set (entries per commit, log)"))
+# Routing time, then two TM statistics labelled with their record name and
+# unit as the schema declares them.
+PANELS = (("time", "routing time (s)"), ("aborts", records.stat_label("aborts")),
+          ("read_set_mean", records.stat_label("read_set_mean") + ", log"))
+
+
+def _samples(g, name):
+    return g.times if name == "time" else g.stats.get(name, [])
 
 
 def render(data, out_dir):
@@ -20,7 +28,7 @@ def render(data, out_dir):
         by_tm: dict[str, list] = {}
         for g in data.groups.values():
             c = g.config
-            if c.input == inp and c.tm != "seq" and g.times and c.allocator == "glibc":
+            if c.input == inp and c.tm != "seq" and g.times and c.allocator == records.default_of("allocator"):
                 by_tm.setdefault(tm_label(c), []).append(g)
         for tm, groups in sorted(by_tm.items()):
             shapes = sorted({shape_label(g.config) for g in groups})
@@ -30,7 +38,7 @@ def render(data, out_dir):
             for shape in shapes:
                 gs = sorted((g for g in groups if shape_label(g.config) == shape), key=lambda g: g.config.threads)
                 for ax, (attr, _) in zip(axes, PANELS):
-                    pts = [(g.config.threads,) + median_iqr(getattr(g, attr)) for g in gs if getattr(g, attr)]
+                    pts = [(g.config.threads,) + median_iqr(_samples(g, attr)) for g in gs if _samples(g, attr)]
                     if pts:
                         ax.errorbar([p[0] for p in pts], [p[1] for p in pts],
                                     yerr=[[p[1] - p[2] for p in pts], [p[3] - p[1] for p in pts]],

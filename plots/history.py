@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from harness import history
+import records.history as history
 
 from .common import caption, median_iqr, save
 
@@ -18,7 +18,7 @@ def render(history_file, out_dir, data):
     revs = history.revisions(entries)
     if not revs:
         return []
-    regressed = history.regressions_per_revision(entries)
+    regressed = {(e["revision"], e["config"]) for e in entries if e.get("regressed")}
     configs = sorted({e["config"] for e in entries})
     fig, ax = plt.subplots(figsize=(max(7, 0.6 * len(revs) + 4), 5))
     marked = False
@@ -30,7 +30,7 @@ def render(history_file, out_dir, data):
                 continue
             med, q1, q3 = median_iqr(e["samples"])
             xs.append(i); ys.append(med); lo.append(med - q1); hi.append(q3 - med)
-            if cfg in regressed.get(rev, ()):
+            if (rev, cfg) in regressed:
                 bad.append((i, med))
         if not xs:
             continue

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from harness import stats
+import records
 
 from .common import caption, ratio_with_error, safe, save, tm_label
-
-
-def _default_shape(c) -> bool:
-    return (c.snapshot, c.private, c.allocator, c.private_memory) == ("raw", "direct", "glibc", "malloc")
 
 
 def render(data, out_dir):
     paths = []
     for inp in data.inputs():
-        groups = [g for g in data.groups.values() if g.config.input == inp and _default_shape(g.config)]
+        groups = [g for g in data.groups.values() if g.config.input == inp and records.is_default_shape(g.config)]
         seq = next((g for g in groups if g.config.tm == "seq" and g.config.threads == 1 and g.times), None)
         lines: dict[str, list] = {}
         for g in groups:
@@ -29,7 +25,7 @@ def render(data, out_dir):
         threads = {g.config.threads for gs in lines.values() for g in gs}
         if seq is None or not lines or (len(threads) < 2 and len(lines) < 2):
             continue  # nothing to draw against threads, or no baseline to divide by
-        seq_med = stats.median_of(seq.times)
+        seq_med = records.median_of(seq.times)
         fig, ax = plt.subplots(figsize=(7, 5))
         for label in sorted(lines):
             gs = sorted(lines[label], key=lambda g: g.config.threads)

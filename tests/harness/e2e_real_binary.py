@@ -12,7 +12,7 @@ import unittest
 from pathlib import Path
 
 from helpers import REPO, TempDirTest
-from harness import store
+import records
 
 BIN = os.environ.get("LB_BIN_DIR")
 REFERENCE = REPO.parent / "shared" / "reference" / "stamp-seq.tsv"
@@ -53,7 +53,7 @@ class EndToEnd(TempDirTest):
         r = self.harness_cli("run", "e2e.toml", "--bin-dir", bin_dir, "--out", out,
                              "--cache-dir", self.tmp / "cache", "--no-progress", timeout=300)
         self.assertIn(r.returncode, (0, 1), r.stdout + r.stderr)
-        recs = store.read_records(out)
+        recs = records.load(out)  # every record validates against the schema
         self.assertEqual(len(recs), 8 * 3)  # 8 configurations, 1 warm-up + 2 runs each
 
         ok = [x for x in recs if x["status"] == "ok"]
@@ -62,7 +62,7 @@ class EndToEnd(TempDirTest):
         inp = self.tmp / "cache" / f"{STAMP_INPUT}.txt"
         sha = hashlib.sha256(inp.read_bytes()).hexdigest()
         for x in ok:  # what the harness and figures rely on, as the binary wrote it
-            self.assertEqual(x["schema"], "labyrinth-bench/run/1")
+            self.assertEqual(x["schema"], records.VERSION)
             self.assertTrue(x["result"]["verified"])
             self.assertGreater(x["time"]["elapsed_s"], 0)
             self.assertEqual(x["input"]["sha256"], sha)

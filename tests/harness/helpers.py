@@ -13,6 +13,7 @@ PYTHON = "/usr/bin/python3"
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import records  # noqa: E402
 from harness import session, suite as suite_mod  # noqa: E402
 
 TINY = """
@@ -48,8 +49,10 @@ class TempDirTest(unittest.TestCase):
         self._tmp.cleanup()
 
     def run_quiet(self, s, out, bin_dir=FAKE_BIN, shard=None):
-        return session.run_suite(s, out, bin_dir, self.tmp / "cache", shard, progress=False,
-                                 log=lambda *a, **k: None)
+        status = session.run_suite(s, out, bin_dir, self.tmp / "cache", shard, progress=False,
+                                   log=lambda *a, **k: None)
+        records.load(out)  # every record the run stored validates against the schema (raises if not)
+        return status
 
     def harness_cli(self, *args, timeout=60, env=None):
         e = dict(os.environ, PYTHONPATH=str(REPO))

@@ -80,8 +80,9 @@ class HistoryTest(TempDirTest):
         self.assertEqual(history.revisions(entries), ["r1", "r2", "r3"])
         rows = history.check_latest(entries)
         self.assertEqual([r["verdict"] for r in rows], [compare.REGRESSION])
-        marks = history.regressions_per_revision(entries)
-        self.assertEqual({k: len(v) for k, v in marks.items()}, {"r2": 0, "r3": 1})
+        # Each revision's entries carry their verdict against the one before (the figure marks these).
+        marks = {e["revision"]: e.get("regressed") for e in entries}
+        self.assertEqual(marks, {"r1": None, "r2": False, "r3": True})
 
     def test_cli_add_and_check(self):
         path = self.tmp / "h.jsonl"

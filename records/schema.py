@@ -1,0 +1,109 @@
+"""The declared schema (schema/run.schema.json), loaded once: version, axes,
+TM statistics, failure reasons and exit statuses, and record validation.
+
+Everything here is read from the schema file; nothing is restated.  The one
+thing added at load time is the rule the file states in words (x-then-also):
+an ok record carries every declared field, at every level, except those
+marked x-optional; writing those required lists out by hand would be a second
+copy of the field list to keep in step.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "run.schema.json"
+SCHEMA: dict = json.loads(SCHEMA_FILE.read_text())
+
+VERSION: str = SCHEMA["x-version"]
+ACCEPTED: tuple[str, ...] = tuple(dict.fromkeys([VERSION, *SCHEMA["x-accepts"]]))
+AXES: list[dict] = SCHEMA["x-axes"]
+AXIS: dict[str, dict] = {a["name"]: a for a in AXES}
+DEFAULT_SHAPE: tuple[str, ...] = tuple(SCHEMA["x-default-shape"])
+FAILURE_REASONS: dict[str, dict] = SCHEMA["x-failure-reasons"]
+EXIT_STATUSES: list[dict] = SCHEMA["x-exit-statuses"]
+
+
+def object_properties(node: dict) -> dict:
+    """The properties of an object node, also when it is one branch of a oneOf (nullable)."""
+    if "properties" in node:
+        return node["properties"]
+    for branch in node.get("oneOf", []):
+        if branch.get("type") == "object":
+            return branch.get("properties", {})
+    return {}
+
+
+TM_STATS: dict[str, dict] = object_properties(SCHEMA["properties"]["tm_stats"])
+
+
+def stat_label(name: str) -> str:
+    """An axis label for a TM statistic: its name in the record and its unit, as declared."""
+    return f"{name} ({TM_STATS[name]['x-unit']})"
+
+
+def exit_status(reason: str | None) -> int:
+    """labyrinth's exit status for a failure reason (None: ok)."""
+    for e in EXIT_STATUSES:
+        if (reason is None and not e["reasons"]) or reason in e["reasons"]:
+            return e["status"]
+    raise KeyError(f"no exit status declared for failure reason {reason!r}")
+
+
+def reason_for_exit(status: int) -> str | None:
+    """The failure reason an exit status stands for when no record says more."""
+    for e in EXIT_STATUSES:
+        if e["status"] == status:
+            return e["reasons"][0] if e["reasons"] else None
+    return None
+
+
+def paths(node: dict | None = None, prefix: str = "") -> list[str]:
+    """Every declared field of a record, as dotted paths, parents before children."""
+    out = []
+    for name, child in object_properties(node if node is not None else SCHEMA).items():
+        p = f"{prefix}{name}"
+        out.append(p)
+        out += paths(child, p + ".")
+    return out
+
+
+def _required_when_ok(node: dict) -> dict:
+    props = object_properties(node)
+    out: dict = {"required": [n for n, c in props.items() if not c.get("x-optional")]}
+    children = {n: _required_when_ok(c) for n, c in props.items() if object_properties(c)}
+    if children:
+        out["properties"] = children
+    return out
+
+
+def _validation_schema() -> dict:
+    s = copy.deepcopy(SCHEMA)
+    ok_rule = next(r for r in s["allOf"] if r["if"]["properties"]["status"].get("const") == "ok")
+    ok_rule["then"] = {"allOf": [ok_rule["then"], _required_when_ok(SCHEMA)]}
+    s["properties"]["schema"]["enum"] = list(ACCEPTED)
+    s["properties"]["failure"]["oneOf"][1]["properties"]["reason"]["enum"] = list(FAILURE_REASONS)
+    return s
+
+
+_VALIDATOR = jsonschema.Draft202012Validator(_validation_schema())
+
+
+def problems(record) -> list[str]:
+    """What is wrong with a record (empty when it validates), each naming the field."""
+    if not isinstance(record, dict):
+        return ["not a JSON object"]
+    if record.get("schema") not in ACCEPTED:
+        return [f"schema {record.get('schema')!r} is not one this reader knows ({', '.join(ACCEPTED)})"]
+    out = []
+    for e in sorted(_VALIDATOR.iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path]):
+        inner = [c for c in e.context if c.validator_value != "null"]
+        if inner:  # a nullable object (oneOf null, object): say what is wrong inside the object
+            e = inner[0]
+        where = ".".join(str(p) for p in e.absolute_path) or "(record)"
+        msg = e.message if len(e.message) <= 160 else e.message[:157] + "..."
+        out.append(f"{where}: {msg}")
+    return out

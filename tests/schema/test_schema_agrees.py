@@ -1,0 +1,166 @@
+"""The declared schema (schema/run.schema.json) and everything that must agree
+with it: labyrinth/RECORD.md, the harness's axes and key, the plots' labels and
+defaults, the committed reference results, and the package boundaries
+(../shared/DESIGN.md: plots/ never imports harness/; no sys.path changes)."""
+import ast
+import re
+import sys
+import unittest
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import records  # noqa: E402
+
+RECORD_MD = (REPO / "labyrinth" / "RECORD.md").read_text()
+
+
+def record_md_fields() -> list[str]:
+    """The field paths in RECORD.md's field table (first column, backticked, comma-separated)."""
+    out = []
+    for line in RECORD_MD.splitlines():
+        m = re.match(r"\|\s*(`[a-z0-9_.]+`(, `[a-z0-9_.]+`)*)\s*\|", line)
+        if m:
+            out += re.findall(r"`([a-z0-9_.]+)`", m.group(1))
+    return out
+
+
+def imports(py: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(py.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+class RecordMdTest(unittest.TestCase):
+    def test_version(self):
+        self.assertIn(f"(schema `{records.VERSION}`)", RECORD_MD.splitlines()[0])
+
+    def test_every_documented_field_is_declared_and_every_declared_field_documented(self):
+        documented = set(record_md_fields())
+        declared = set(records.paths())
+        self.assertTrue(documented)
+        self.assertEqual(documented - declared, set(), "RECORD.md documents fields the schema lacks")
+        # A field is documented by its own row, by a row of an object that holds
+        # it, or (an object) by the rows of its fields.
+        undocumented = {p for p in declared if not any(p == d or p.startswith(d + ".") or d.startswith(p + ".")
+                                                        for d in documented)}
+        self.assertEqual(undocumented, set(), "schema fields missing from RECORD.md")
+
+    def test_failure_reasons_and_exit_statuses(self):
+        binary = [r for r, d in records.FAILURE_REASONS.items() if d["by"] == "labyrinth"]
+        line = next(l for l in RECORD_MD.splitlines() if l.startswith("| `failure` |"))
+        self.assertEqual(re.findall(r"`([a-z-]+)`", line.split("R is one of", 1)[1]), binary)
+        rows = [l for l in RECORD_MD.splitlines() if re.match(r"\| \d \|", l)]
+        documented = [(int(c[0]), re.findall(r"`([a-z-]+)`", c[1]), c[2])
+                      for c in ([x.strip() for x in l.strip("|").split("|")] for l in rows)]
+        self.assertEqual(documented, [(e["status"], e["reasons"], e["meaning"]) for e in records.EXIT_STATUSES])
+        harness = [r for r, d in records.FAILURE_REASONS.items() if d["by"] == "harness"]
+        for r in harness:
+            self.assertIn(f"`{r}`", RECORD_MD)
+
+    def test_tm_statistics_are_each_declared_with_meaning_and_unit(self):
+        for name, s in records.TM_STATS.items():
+            self.assertTrue(s.get("description"), name)
+            self.assertTrue(s.get("x-unit"), name)
+
+
+class AxesTest(unittest.TestCase):
+    def test_axes_are_complete(self):
+        for a in records.AXES:
+            self.assertTrue({"name", "option", "default", "record", "key", "meaning"} <= set(a), a)
+            self.assertIn(a["key"], ("always", "unless-default", "items"), a["name"])
+            if a["record"]:
+                self.assertIn(a["record"], records.paths(), a["name"])
+            if "values" in a and a["default"] is not None:
+                self.assertIn(a["default"], a["values"], a["name"])
+        for name in records.DEFAULT_SHAPE:
+            self.assertIn(name, records.AXIS)
+
+    def test_the_harness_takes_its_axes_and_key_from_the_schema(self):
+        from harness import suite, runner
+        self.assertEqual(list(suite.AXES), [a["name"] for a in records.AXES])
+        self.assertEqual(suite.AXES, {a["name"]: a["default"] for a in records.AXES})
+        self.assertIs(suite.Config, records.Config)
+        # Keys of configurations at the defaults of the axes added later stay as they were
+        # (the history and the reference results are kept under them).
+        c = records.Config.from_dict({"input": "in", "tm": "stm", "threads": 2, "tm_opts": {"k": "v"},
+                                      "page_size": "2m", "env": {"E": "1"}})
+        self.assertEqual(c.key, "in/stm/k=v/t2/raw/direct/glibc/malloc/2m/env:E=1")
+        off = records.Config.from_dict({"input": "in", "private_filter": "off", "bend_cost": 3})
+        self.assertEqual(off.key, "in/seq/t1/raw/direct/glibc/malloc/filter-off/b3")
+        cmd = runner.command(Path("/bin"), off, Path("in.txt"), 0, Path("o.json"))
+        self.assertEqual(cmd[cmd.index("--private-filter") + 1], "off")
+        self.assertEqual(cmd[cmd.index("-b") + 1], "3")
+        self.assertNotIn("--tm", cmd)  # defaults are left to the binary
+
+    def test_reasons_for_exit_statuses(self):
+        for e in records.EXIT_STATUSES:
+            for reason in e["reasons"]:
+                self.assertIn(reason, records.FAILURE_REASONS)
+                self.assertEqual(records.exit_status(reason), e["status"])
+        self.assertEqual(records.exit_status(None), 0)
+
+
+class ReferenceResultsTest(unittest.TestCase):
+    def test_committed_records_validate_and_key_as_the_harness_did(self):
+        dirs = sorted((REPO / "results" / "reference").glob("*/runs.jsonl"))
+        self.assertTrue(dirs)
+        for path in dirs:
+            recs = records.load(path)
+            self.assertTrue(recs, path)
+            for r in recs:
+                self.assertEqual(records.config_of(r).key, r["harness"]["config_key"])
+                if r["harness"]["config"]["page_size"] is None:  # asked "4k" vs obtained 4096: not recoverable
+                    without_note = {k: v for k, v in r.items() if k != "harness"}
+                    self.assertEqual(records.config_of(without_note).key, r["harness"]["config_key"])
+
+    def test_an_invalid_or_unknown_record_is_refused_with_file_and_line(self):
+        import json
+        import tempfile
+        good = records.load(REPO / "results" / "reference" / "quick")[0]
+        for change, needle in ((lambda r: r.update(schema="labyrinth-bench/run/0"), "labyrinth-bench/run/0"),
+                               (lambda r: r["tm_stats"].pop("commits"), "tm_stats: 'commits'"),
+                               (lambda r: r.update(status="failed"), "failure")):
+            bad = json.loads(json.dumps(good))
+            change(bad)
+            with tempfile.TemporaryDirectory() as d:
+                p = Path(d) / "runs.jsonl"
+                p.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+                with self.assertRaises(records.RecordError) as e:
+                    records.load(p)
+                self.assertIn(f"{p}:2:", str(e.exception))
+                self.assertIn(needle, str(e.exception))
+
+
+class BoundariesTest(unittest.TestCase):
+    def test_plots_never_import_the_harness(self):
+        for py in sorted((REPO / "plots").glob("*.py")):
+            self.assertNotIn("harness", imports(py), py)
+
+    def test_records_import_neither_harness_nor_plots(self):
+        for py in sorted((REPO / "records").glob("*.py")):
+            self.assertFalse(imports(py) & {"harness", "plots"}, py)
+
+    def test_no_sys_path_changes_in_harness_plots_records(self):
+        for part in ("harness", "plots", "records"):
+            for py in sorted((REPO / part).glob("*.py")):
+                self.assertNotIn("sys.path", py.read_text(), py)
+
+    def test_plot_labels_and_defaults_come_from_the_schema(self):
+        from plots import early_release
+        for name, label in early_release.PANELS[1:]:
+            self.assertTrue(label.startswith(records.stat_label(name)), label)
+        for py in sorted((REPO / "plots").glob("*.py")):
+            text = py.read_text()
+            self.assertNotRegex(text, r'"raw", "direct"', f"{py}: the default shape is retyped")
+            self.assertNotRegex(text, r'== "glibc"', f"{py}: the default allocator is retyped")
+
+
+if __name__ == "__main__":
+    unittest.main()
