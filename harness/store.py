@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,10 +42,16 @@ def write_json(path: Path, obj) -> None:
     write_atomic(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
 
 
+def warn(message: str) -> None:
+    print(f"harness: warning: {message}", file=sys.stderr)
+
+
 def read_records(path: Path) -> list[dict]:
-    """Every complete record of a runs.jsonl (or of a result directory), as
-    written, not validated (records.load validates)."""
-    return records.read_jsonl(path)
+    """Every complete record of a runs.jsonl (or of a result directory) that
+    validates against the schema.  A damaged or foreign line (not UTF-8, not
+    JSON, not a record, or one that does not validate) counts as not recorded:
+    a warning names its line, and a resume runs that run again."""
+    return records.load(path, on_invalid=warn)
 
 
 class RunLog:
