@@ -73,8 +73,21 @@ class RunLog:
                 os.fsync(f.fileno())
 
     def append(self, record: dict) -> None:
-        line = json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n"
-        with open(self.path, "a") as f:
-            f.write(line)
-            f.flush()
-            os.fsync(f.fileno())
+        data = (json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n").encode()
+        # Unbuffered: on a full disk nothing is left in a buffer to be written again at close.
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            end = os.fstat(fd).st_size
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            except OSError:  # a full disk mid-line: leave no torn line behind
+                try:
+                    os.ftruncate(fd, end)
+                except OSError:
+                    pass  # the reader ignores a torn last line anyway
+                raise
+        finally:
+            os.close(fd)
