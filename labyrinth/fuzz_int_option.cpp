@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   CLI::App app;
   int64_t got = -12345;
-  app.add_option("--n", got)->check(lb::whole_number_in(r[0], r[1]));
+  app.add_option("--n", got)->transform(lb::whole_number_in(r[0], r[1]));
   std::vector<std::string> args{"--n=" + value};  // "=": a value that starts with '-' stays a value
   bool parsed = true;
   try {

@@ -14,12 +14,12 @@ int main(int argc, char** argv) {
   lb::GeneratorSpec spec;
   std::string out;
   CLI::App app{"labyrinth-gen: writes a Labyrinth input (STAMP's generator, byte for byte with seed 0)"};
-  app.add_option("X", spec.width, "grid width")->required()->check(lb::whole_number_in(1, int64_t{1} << 31));
-  app.add_option("Y", spec.height, "grid height")->required()->check(lb::whole_number_in(1, int64_t{1} << 31));
-  app.add_option("Z", spec.depth, "grid depth")->required()->check(lb::whole_number_in(1, int64_t{1} << 31));
-  app.add_option("N", spec.pairs, "number of pairs")->required()->check(lb::whole_number_in(0, int64_t{1} << 31));
+  app.add_option("X", spec.width, "grid width")->required()->transform(lb::whole_number_in(1, int64_t{1} << 31));
+  app.add_option("Y", spec.height, "grid height")->required()->transform(lb::whole_number_in(1, int64_t{1} << 31));
+  app.add_option("Z", spec.depth, "grid depth")->required()->transform(lb::whole_number_in(1, int64_t{1} << 31));
+  app.add_option("N", spec.pairs, "number of pairs")->required()->transform(lb::whole_number_in(0, int64_t{1} << 31));
   // Seeds above 2^63 - 1 are refused: one parser for every numeric option.
-  app.add_option("--seed", spec.seed, "random seed (STAMP: 0)")->check(lb::whole_number_in(0, INT64_MAX))->capture_default_str();
+  app.add_option("--seed", spec.seed, "random seed (STAMP: 0)")->transform(lb::whole_number_in(0, INT64_MAX))->capture_default_str();
   app.add_option("-o,--output", out, "output file (default: standard output)");
   try {
     app.parse(argc, argv);

@@ -234,11 +234,11 @@ int main(int argc, char** argv) {
   CLI::App app{"labyrinth: STAMP's Labyrinth maze router over interchangeable TM runtimes"};
   app.get_formatter()->column_width(34);
   app.add_option("-i,--input", o.input, "input file (STAMP format)")->required();
-  app.add_option("-t,--threads", o.threads, "number of worker threads")->check(lb::whole_number_in(1, 1024));
-  app.add_option("-b", o.bend, "bend cost (STAMP: 1)")->check(lb::whole_number_in(0, 1000000));
-  app.add_option("-x", o.x, "x movement cost (STAMP: 1)")->check(lb::whole_number_in(1, 1000000));
-  app.add_option("-y", o.y, "y movement cost (STAMP: 1)")->check(lb::whole_number_in(1, 1000000));
-  app.add_option("-z", o.z, "z movement cost (STAMP: 2)")->check(lb::whole_number_in(1, 1000000));
+  app.add_option("-t,--threads", o.threads, "number of worker threads")->transform(lb::whole_number_in(1, 1024));
+  app.add_option("-b", o.bend, "bend cost (STAMP: 1)")->transform(lb::whole_number_in(0, 1000000));
+  app.add_option("-x", o.x, "x movement cost (STAMP: 1)")->transform(lb::whole_number_in(1, 1000000));
+  app.add_option("-y", o.y, "y movement cost (STAMP: 1)")->transform(lb::whole_number_in(1, 1000000));
+  app.add_option("-z", o.z, "z movement cost (STAMP: 2)")->transform(lb::whole_number_in(1, 1000000));
   app.add_flag("-p", o.print, "print the routed maze");
   std::string tm_help = "TM runtime:";
   for (const auto& e : lb::runtime_table()) tm_help += std::string("\n  ") + e.name + ": " + e.summary;
@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
   app.add_option("--paths", o.paths_file,
                  "write every routed path to FILE (pair's input line: cells), as --json writes");
   app.add_option("--repetition", o.repetition, "repetition number, recorded as given")
-      ->check(lb::whole_number_in(0, INT64_MAX));
+      ->transform(lb::whole_number_in(0, INT64_MAX));
   app.add_option("--allocator", o.allocator,
                  "general-purpose malloc: a name from --list-allocators or a library path; the binary "
                  "re-executes itself with it preloaded, and fails (exit 4) if another malloc serves")

@@ -39,6 +39,19 @@ TEST(CliNumericOptions, InRangeValuesAreRecordedAsGiven) {
   EXPECT_NE(text.find("\"repetition\":9223372036854775807"), std::string::npos) << text;
 }
 
+// CLI11 alone reads a leading 0 as octal: --repetition 010 was recorded as 8.
+TEST(CliNumericOptions, LeadingZeroIsDecimal) {
+  std::string json = ::testing::TempDir() + "/numeric-options-octal.json";
+  auto r = lb_test::run_command(std::string(LB_LABYRINTH_BIN) + " -i " + input() + " --tm lock --repetition 010 -t 02 -z 010 --json " +
+                                json + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream f(json);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"repetition\":10,"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"threads\":2,"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"z_cost\":10"), std::string::npos) << text;
+}
+
 TEST(CliNumericOptions, StmOptionsAreDigitsOnly) {
   for (const char* value : {"+-3", " 20", "-1", "18446744073709551636", "20x"}) {
     auto r = lb_test::run_command(std::string(LB_LABYRINTH_BIN) + " -i " + input() + " --tm stm --tm-opt 'locks_log2=" +
