@@ -10,6 +10,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libssl-dev   # JSON records, command line, sha256 of inputs
   libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev
   python3 python3-matplotlib python3-numpy python3-scipy python3-tqdm python3-jsonschema
+  libbenchmark-tools                           # Google Benchmark's compare.py: a test reads our export with it
+  slurmctld slurmd slurm-client munge          # harness slurm's test: a one-node cluster on localhost
 )
 
 missing=()

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import comparable, compare, history, metrics, report, session, stats
+from . import ab, comparable, export_gbench, report_html, compare, history, metrics, report, session, slurm, store
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
@@ -16,6 +16,18 @@ def _figures(result_dir: Path, history_file: Path | None = None) -> None:
     import plots  # the plots' public entry (it reads only the result files); matplotlib loads only here
     for path in plots.render_dir(result_dir, history_file=history_file):
         print(f"figure: {path}")
+    # The reports embed the figures just drawn; with a history, its newest verdicts too.
+    rows = None
+    if history_file and Path(history_file).is_file():
+        entries = history.load(history_file)
+        try:
+            rows = history.check_latest(entries, window=5)
+        except comparable.Refusal as e:
+            print(f"report: no history verdicts ({e})")
+    records = store.read_records(result_dir)
+    if records:
+        for path in report_html.write(result_dir, *report_html.suite_report(result_dir, records, rows)):
+            print(f"report: {path}")
 
 
 def _check_bin(a) -> bool:
@@ -67,7 +79,7 @@ def cmd_merge(a) -> int:
 
 def cmd_summary(a) -> int:
     records = comparable.read_result_dir(a.dir, "result directory")
-    rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else stats.summary_rows(records)
+    rows = report.write_summaries(a.dir, records) if a.dir.is_dir() else report.summary_rows(records)
     print(report.text_summary(records, rows))
     return session.EXIT_FAILED_RUNS if report.failures(records) else 0
 
@@ -75,7 +87,7 @@ def cmd_summary(a) -> int:
 def cmd_compare(a) -> int:
     base, new, header = comparable.prepare(a.base, a.new, a.metric, a.allow_machine_mismatch)
     rows = compare.compare_groups(base, new, a.threshold, a.alpha)
-    print("\n".join(header) + "\n")
+    print("\n".join(header + [compare.mde_line(rows, a.alpha)]) + "\n")
     print(compare.render(rows))
     bad = compare.regressions(rows)
     print(f"\n{len(bad)} significant regression(s) beyond {a.threshold:.0%} (alpha {a.alpha})"
@@ -85,6 +97,7 @@ def cmd_compare(a) -> int:
 
 def _history_add(result_dir: Path, file: Path, revision: str | None) -> int:
     records = comparable.read_result_dir(result_dir, "result directory")
+    comparable.check_one_machine(records, f"result directory {result_dir}")  # one entry per config: one machine
     try:
         m = json.loads((result_dir / "manifest.json").read_text())
         mach = json.loads((result_dir / "machine.json").read_text())
@@ -98,7 +111,7 @@ def _history_add(result_dir: Path, file: Path, revision: str | None) -> int:
 
 
 def _history_check(file: Path, threshold: float, alpha: float, metric: str = "wall",
-                   allow_mismatch: bool = False) -> int:
+                   allow_mismatch: bool = False, window: int = 5) -> int:
     if not file.is_file():
         raise comparable.Refusal(f"history {file}: no such file (history add creates it)")
     entries = history.load(file)
@@ -106,10 +119,12 @@ def _history_check(file: Path, threshold: float, alpha: float, metric: str = "wa
     if len(revs) < 2:
         print(f"history: {file} has fewer than two revisions; nothing to compare yet")
         return 0
-    header = history.check_machines(entries, revs[-2], revs[-1], allow_mismatch)
-    rows = history.check_latest(entries, threshold, alpha, metric)
-    print(f"history: {revs[-1]} against {revs[-2]}")
-    print("\n".join(header + [f"metric: {metric}: {metrics.DESCRIPTION[metric]}"]) + "\n")
+    earlier = history.window_of(revs, window)
+    header = history.check_machines(entries, earlier, revs[-1], allow_mismatch)
+    rows = history.check_latest(entries, threshold, alpha, metric, window)
+    print(f"history: {revs[-1]} against the pooled samples of {', '.join(earlier)}")
+    print("\n".join(header + [f"metric: {metric}: {metrics.DESCRIPTION[metric]}",
+                               compare.mde_line(rows, alpha)]) + "\n")
     print(compare.render(rows))
     return 1 if compare.regressions(rows) else 0
 
@@ -117,7 +132,7 @@ def _history_check(file: Path, threshold: float, alpha: float, metric: str = "wa
 def cmd_history(a) -> int:
     if a.action == "add":
         return _history_add(a.dir, a.file, a.revision)
-    return _history_check(a.file, a.threshold, a.alpha, a.metric, a.allow_machine_mismatch)
+    return _history_check(a.file, a.threshold, a.alpha, a.metric, a.allow_machine_mismatch, a.window)
 
 
 def cmd_nightly(a) -> int:
@@ -130,9 +145,41 @@ def cmd_nightly(a) -> int:
     if status == session.EXIT_INTERRUPTED or status == session.EXIT_USAGE:
         return status
     _history_add(out, a.history, a.revision)
-    gate = _history_check(a.history, a.threshold, a.alpha, a.metric, a.allow_machine_mismatch)
+    gate = _history_check(a.history, a.threshold, a.alpha, a.metric, a.allow_machine_mismatch, a.window)
     _figures(out, history_file=a.history)
     return max(status, gate)
+
+
+def cmd_ab(a) -> int:
+    """Paired A/B runs of a suite with two builds; exit 1 on a regression beyond the threshold."""
+    suite = load_suite(a.suite)
+    if a.repetitions:
+        suite.repetitions = a.repetitions
+    bins = {}
+    for side, d in (("base", a.base), ("new", a.new)):
+        if not (d / "labyrinth").is_file():
+            print(f"harness ab: no labyrinth in {d} (--{side})", file=sys.stderr)
+            return 2
+        bins[side] = d.resolve()
+    out = a.out or a.runs_root / f"ab-{suite.name}-{session._stamp()}"
+    status = ab.run(suite, out, bins, a.cache_dir, a.seed, progress=not a.no_progress)
+    if status != session.EXIT_OK:
+        return status
+    text, rows = ab.summary(store.read_records(out), out, a.threshold, a.metric, a.allow_machine_mismatch,
+                            a.seed)
+    store.write_atomic(out / f"ab-{a.metric}.txt", text + "\n")
+    report_html.write(out, *report_html.ab_report(out, text.split("\n\n")[0], rows, a.metric))
+    print(text)
+    print(f"\nresults: {out}")
+    return 1 if ab.gating(rows) else 0
+
+
+def cmd_export_gbench(a) -> int:
+    records = comparable.read_result_dir(a.dir, "result directory")
+    out = a.output or a.dir / "gbench.json"
+    store.write_json(out, export_gbench.export_dir(a.dir, records))
+    print(f"export: {out}")
+    return 0
 
 
 def cmd_figures(a) -> int:
@@ -192,6 +239,8 @@ def main(argv=None) -> int:
                              "instructions (hardware counter, where the kernel has it)")
         sp.add_argument("--allow-machine-mismatch", action="store_true",
                         help="compare results from different machines anyway (the report says so at its top)")
+        sp.add_argument("--window", type=int, default=5,
+                        help="history: test the newest revision against this many earlier ones, pooled (default 5)")
 
     sp = sub.add_parser("compare", help="compare two result directories; exit 1 on a regression")
     sp.add_argument("base", type=Path)
@@ -216,6 +265,32 @@ def main(argv=None) -> int:
     gate_opts(sp)
     sp.set_defaults(func=cmd_nightly)
 
+    sp = sub.add_parser("ab", help="paired A/B runs of a suite with two builds; exit 1 on a regression")
+    sp.add_argument("suite")
+    sp.add_argument("--base", type=Path, required=True, help="bin directory of the accepted build")
+    sp.add_argument("--new", type=Path, required=True, help="bin directory of the build under test")
+    sp.add_argument("--cache-dir", type=Path, default=REPO / "results/cache/inputs")
+    sp.add_argument("--runs-root", type=Path, default=REPO / "results/runs")
+    sp.add_argument("--out", type=Path, help="session directory (default results/runs/ab-<suite>-<time>); "
+                    "the same command again resumes it, or re-reports a finished one")
+    sp.add_argument("--no-progress", action="store_true")
+    sp.add_argument("--repetitions", type=int, help="pairs per configuration (default: the suite's)")
+    sp.add_argument("--seed", type=int, default=0, help="order of configurations and of each pair")
+    sp.add_argument("--threshold", type=float, default=0.05,
+                    help="a regression is a real change (interval above 1) beyond this (default 0.05)")
+    sp.add_argument("--metric", choices=metrics.METRICS, default="cpu",
+                    help="what the gate judges (default cpu: whether the code does more work holds "
+                         "under load, where wall time does not; wall for what speedup means)")
+    sp.add_argument("--allow-machine-mismatch", action="store_true")
+    sp.set_defaults(func=cmd_ab)
+
+    slurm.add_parsers(sub, _figures)
+
+    sp = sub.add_parser("export-gbench", help="a result directory as Google Benchmark JSON (DIR/gbench.json)")
+    sp.add_argument("dir", type=Path)
+    sp.add_argument("-o", "--output", type=Path, help="where to write (default DIR/gbench.json)")
+    sp.set_defaults(func=cmd_export_gbench)
+
     sp = sub.add_parser("figures", help="render the figures of a result directory")
     sp.add_argument("dir", type=Path)
     sp.add_argument("--history", type=Path)
@@ -224,6 +299,8 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     if a.command == "history" and a.action == "add" and a.dir is None:
         p.error("history add needs a result directory")
+    if getattr(a, "window", 1) < 1:
+        p.error("--window must be at least 1")
     try:
         return a.func(a)
     except SuiteError as e:

@@ -2,7 +2,8 @@
 
 `compare`, `summary`, `history` and `ab` refuse, with a message naming the problem:
 a missing, empty or unreadable result directory; two sides with no configuration in
-common; a metric no run of a side has; and two different machines (CPU model, core
+common; a metric no run of a side has; a side whose runs come from several machines
+(a cluster's nodes, per_machine.py); and two different machines (CPU model, core
 count, kernel, compiler, THP mode) unless the caller allows it, in which case the
 report says so at its top.  Runs taken under load are not refused but listed.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import records as records_pkg
 
-from . import load, metrics, store
+from . import load, metrics, per_machine, store
 
 # The facts that make two machines' times comparable (the record's `machine`).
 MACHINE_FIELDS = ("cpu", "cores", "kernel", "compiler", "thp")
@@ -85,6 +86,15 @@ def check_machines(base: dict[str, set], new: dict[str, set], allow_mismatch: bo
     return [f"machine: {describe_machine(base)}"]
 
 
+def check_one_machine(records: list[dict], role: str) -> None:
+    """A Refusal when one side's runs come from several machines (per_machine.py): the
+    times of one configuration would pool two machines, whatever the other side is."""
+    parts = per_machine.split(records)
+    if len(parts) > 1:
+        raise Refusal(f"{role} holds runs from {len(parts)} machines ({'; '.join(parts)}); a configuration's "
+                      "times never pool two machines: compare each machine's runs on their own")
+
+
 def check_common(base_keys, new_keys, names=("BASE", "NEW")) -> set:
     common = set(base_keys) & set(new_keys)
     if not common:
@@ -117,13 +127,16 @@ def load_lines(sides: dict[str, list[dict]]) -> list[str]:
             continue
         out.append(f"load: {role}: {len(marked)} of {len(measured)} measured runs started with the "
                    "load average above the core count")
-        for r in marked:
+        by_config: dict[str, list[dict]] = {}
+        for r in marked:  # one line per configuration: a busy hour marks whole rounds
             h = r["harness"]
-            ld = h["load"]
-            steal = ld.get("steal_fraction")
-            out.append(f"  {h.get('run_id', h.get('config_key', '?'))}: load {ld.get('loadavg_before'):.2f} "
-                       f"on {ld.get('cores')} cores"
-                       + (f", steal {steal:.0%}" if isinstance(steal, (int, float)) else ""))
+            by_config.setdefault(h.get("config_key") or h.get("run_id", "?"), []).append(h["load"])
+        for key, loads in sorted(by_config.items()):
+            avgs = [ld.get("loadavg_before") for ld in loads if isinstance(ld.get("loadavg_before"), (int, float))]
+            steals = [ld["steal_fraction"] for ld in loads if isinstance(ld.get("steal_fraction"), (int, float))]
+            span = f"{min(avgs):.2f}" + (f"-{max(avgs):.2f}" if max(avgs) > min(avgs) else "") if avgs else "?"
+            out.append(f"  {key}: {len(loads)} run(s), load {span} on {loads[0].get('cores')} cores"
+                       + (f", steal up to {max(steals):.0%}" if steals else ""))
     return out
 
 
@@ -132,6 +145,8 @@ def prepare(base_path: Path, new_path: Path, metric: str, allow_mismatch: bool):
     from . import stats  # stats imports nothing of this module; kept local to stay one-way
     base = read_result_dir(base_path, "BASE")
     new = read_result_dir(new_path, "NEW")
+    check_one_machine(base, f"BASE {base_path}")
+    check_one_machine(new, f"NEW {new_path}")
     header = check_machines(machine_facts(base, base_path), machine_facts(new, new_path), allow_mismatch)
     bg, ng = stats.group(base, metric), stats.group(new, metric)
     check_common(bg, ng)

@@ -53,9 +53,13 @@ def headline(recs: list[dict], suite: str) -> str:
     spread = stats.allocator_spread(recs)
     out += ["", "## Allocator spread (slowest / fastest median - 1)", ""]
     if spread:
-        out += ["| input | runtime | threads | fastest | slowest | spread |", "|---|---|---|---|---|---|"]
+        out += ["Bootstrap 95% interval in brackets; none where an allocator has fewer than 3 runs.", "",
+                "| input | runtime | threads | fastest | slowest | spread |", "|---|---|---|---|---|---|"]
         out += [f"| {r['input']} | {r['tm']} | {r['threads']} | {r['fastest']} | {r['slowest']} | "
-                f"{r['spread'] * 100:.1f}% |" for r in spread]
+                f"{r['spread'] * 100:.1f}%"
+                + (f" ({r['spread_ci_low'] * 100:.1f}-{r['spread_ci_high'] * 100:.1f}%)"
+                   if r["spread_ci_low"] is not None else " (too few runs for an interval)") + " |"
+                for r in spread]
     else:
         out.append("Not measured: fewer than two allocators ran successfully.")
 

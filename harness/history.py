@@ -1,7 +1,13 @@
-"""The nightly history: one JSON line per (revision, configuration), samples kept,
-so any two revisions can be compared with the same test as `compare`."""
+"""The nightly history: one JSON line per (revision, configuration, session), samples
+kept, so any two revisions can be compared with the same test as `compare`.
+
+A series per configuration and revision (records/history.py joins a revision's
+sessions: a rerun adds, never overwrites).  A revision is tested against the pooled
+samples of a window of earlier revisions, so a step shows however the last pair fell.
+"""
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -30,9 +36,12 @@ def entries_from_records(records: list[dict], suite: str, revision: str | None =
         if not facts[f] and (machine or {}).get(f) not in (None, ""):
             facts[f].add(str(machine[f]))
     per_metric = {m: stats.group(records, m) for m in metrics.METRICS}
+    # A session is named by its runs: the same directory added twice is one session.
+    ident = sorted(f"{(r.get('harness') or {}).get('run_id')}@{r.get('timestamp')}" for r in records)
+    session = hashlib.sha256("\n".join(ident).encode()).hexdigest()[:16]
     out = []
     for key, g in sorted(per_metric["wall"].items()):
-        out.append({"revision": revision, "timestamp": when, "suite": suite, "config": key,
+        out.append({"revision": revision, "timestamp": when, "suite": suite, "config": key, "session": session,
                     "samples": g.times, "failed": len(g.failures),
                     "metrics": {m: per_metric[m][key].times for m in metrics.METRICS if m != "wall"},
                     "machine": {f: sorted(v) for f, v in facts.items()},
@@ -40,9 +49,9 @@ def entries_from_records(records: list[dict], suite: str, revision: str | None =
     return out
 
 
-def append(path: Path, entries: list[dict], threshold=0.05, alpha=0.05) -> None:
-    """Add entries of one revision, each with its verdict against the revision
-    before it in the file (so the history figure reads the harness's verdicts
+def append(path: Path, entries: list[dict], threshold=0.05, alpha=0.05, window=5) -> None:
+    """Add entries of one revision, each with its verdict against the pooled window of
+    revisions before it in the file (so the history figure reads the harness's verdicts
     from the file instead of re-running its tests: plots/ reads only results)."""
     old = load(path) if Path(path).exists() else []
     for e in entries:
@@ -51,7 +60,7 @@ def append(path: Path, entries: list[dict], threshold=0.05, alpha=0.05) -> None:
     new_revs = {e["revision"] for e in entries}
     prev = [r for r in revisions(old) if r not in new_revs]
     if prev and len(new_revs) == 1:
-        rows = compare.compare_groups(by_revision(old, prev[-1]), {e["config"]: Entry(e) for e in entries},
+        rows = compare.compare_groups(pooled(old, prev[-window:]), {e["config"]: Entry(e) for e in entries},
                                       threshold, alpha)
         verdicts = {r["config"]: r["verdict"] for r in rows}
         for e in entries:
@@ -70,6 +79,24 @@ def by_revision(entries: list[dict], revision: str, metric: str = "wall") -> dic
     return {e["config"]: Entry(e, metric) for e in entries if e["revision"] == revision}
 
 
+def pooled(entries: list[dict], revs: list[str], metric: str = "wall") -> dict[str, Entry]:
+    """The samples of several revisions joined per configuration (the window to test against)."""
+    out: dict[str, Entry] = {}
+    for rev in revs:
+        for key, e in by_revision(entries, rev, metric).items():
+            if key in out:
+                out[key].times += e.times
+                out[key].failures += e.failures
+            else:
+                out[key] = e
+    return out
+
+
+def window_of(revs: list[str], window: int) -> list[str]:
+    """The up to `window` revisions before the newest one."""
+    return revs[-1 - window:-1]
+
+
 def machine_of(entries: list[dict], revision: str) -> dict[str, set]:
     """The machine facts a revision's entries carry (older entries: cpu and cores only)."""
     facts: dict[str, set] = {f: set() for f in comparable.MACHINE_FIELDS}
@@ -83,22 +110,32 @@ def machine_of(entries: list[dict], revision: str) -> dict[str, set]:
     return facts
 
 
-def check_machines(entries: list[dict], old: str, new: str, allow_mismatch: bool) -> list[str]:
-    """Header lines, or a comparable.Refusal when the two revisions ran on different machines."""
-    return comparable.check_machines(machine_of(entries, old), machine_of(entries, new), allow_mismatch,
-                                     names=(f"revision {old}", f"revision {new}"))
+def check_machines(entries: list[dict], old, new: str, allow_mismatch: bool) -> list[str]:
+    """Header lines, or a comparable.Refusal when the revisions ran on different machines
+    (`old` may be a list: the window)."""
+    olds = old if isinstance(old, list) else [old]
+    facts: dict[str, set] = {f: set() for f in comparable.MACHINE_FIELDS}
+    for rev in olds:
+        for f, v in machine_of(entries, rev).items():
+            facts[f] |= v
+    return comparable.check_machines(facts, machine_of(entries, new), allow_mismatch,
+                                     names=(f"revision{'s' if len(olds) > 1 else ''} {', '.join(olds)}",
+                                            f"revision {new}"))
 
 
-def check_latest(entries: list[dict], threshold=0.05, alpha=0.05, metric="wall") -> list[dict] | None:
-    """compare rows of the newest revision against the one before (None if fewer than two)."""
+def check_latest(entries: list[dict], threshold=0.05, alpha=0.05, metric="wall", window=1) -> list[dict] | None:
+    """compare rows of the newest revision against the pooled samples of the `window`
+    revisions before it (None if fewer than two revisions)."""
     revs = revisions(entries)
     if len(revs) < 2:
         return None
-    old, new = by_revision(entries, revs[-2], metric), by_revision(entries, revs[-1], metric)
-    comparable.check_common(old, new, names=(f"revision {revs[-2]}", f"revision {revs[-1]}"))
-    for rev, side in ((revs[-2], old), (revs[-1], new)):
+    earlier = window_of(revs, window)
+    name = f"revisions {earlier[0]}..{earlier[-1]}" if len(earlier) > 1 else f"revision {earlier[0]}"
+    old, new = pooled(entries, earlier, metric), by_revision(entries, revs[-1], metric)
+    comparable.check_common(old, new, names=(name, f"revision {revs[-1]}"))
+    for rev, side in ((name, old), (f"revision {revs[-1]}", new)):
         if not any(e.times for e in side.values()):
-            raise comparable.Refusal(f"revision {rev}: no sample of the {metric} metric "
+            raise comparable.Refusal(f"{rev}: no sample of the {metric} metric "
                                      f"({metrics.DESCRIPTION[metric]}) in the history")
     return compare.compare_groups(old, new, threshold, alpha)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def resolve(name: str, cache_dir: Path, bin_dir: Path) -> Path:
         return path
     x, y, z, n, seed = m.groups()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    # Host and pid: the array tasks of `harness slurm` may generate one input at once on
+    # several nodes into a shared cache; each writes its own file, the renames agree.
+    tmp = path.with_name(f"{path.name}.tmp-{socket.gethostname()}-{os.getpid()}")
     cmd = [str(bin_dir / "labyrinth-gen"), x, y, z, n, "--seed", seed or "0", "-o", str(tmp)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)

@@ -43,6 +43,43 @@ def git_revision(repo: Path) -> str:
         return "unknown"
 
 
+def node() -> dict:
+    """Where one run ran: the node's name (Slurm's name for it, else the hostname),
+    the facts that make two nodes' times comparable or not (CPU model, cores), the
+    CPUs this process may use, and the Slurm job and array task, if any.  Kept per
+    run because the runs of one result directory may come from several nodes."""
+    env = os.environ
+    facts = {"name": env.get("SLURMD_NODENAME") or platform.node(), "cpu": cpu_model(),
+             "cores": os.cpu_count(), "cpus_allowed": len(os.sched_getaffinity(0))}
+    if env.get("SLURM_JOB_ID"):
+        facts["slurm_job"] = env["SLURM_JOB_ID"]
+        if env.get("SLURM_ARRAY_JOB_ID"):
+            facts["slurm_array"] = f"{env['SLURM_ARRAY_JOB_ID']}_{env.get('SLURM_ARRAY_TASK_ID', '?')}"
+    return facts
+
+
+def caches() -> list[dict]:
+    """CPU 0's caches as Google Benchmark's context lists them (type, level, size in bytes,
+    how many CPUs share it), from sysfs; [] where sysfs does not say."""
+    out = []
+    for d in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        level, kind, size = (_read(str(d / f)) for f in ("level", "type", "size"))
+        shared = _read(str(d / "shared_cpu_list")) or ""
+        if not (level and kind and size):
+            continue
+        size = size.strip()
+        mult = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}.get(size[-1:], 1)
+        try:
+            n_bytes = int(size.rstrip("KMG")) * mult
+        except ValueError:
+            continue
+        sharing = sum(int(b) - int(a) + 1 if "-" in part else 1
+                      for part in shared.strip().split(",") if part
+                      for a, _, b in [part.partition("-")])
+        out.append({"type": kind.strip(), "level": int(level), "size": n_bytes, "num_sharing": sharing})
+    return out
+
+
 def describe(repo: Path) -> dict:
     mem = next((l.split()[1] for l in (_read("/proc/meminfo") or "").splitlines()
                 if l.startswith("MemTotal:")), None)
@@ -54,6 +91,7 @@ def describe(repo: Path) -> dict:
         "thp": thp_mode(),
         "hostname": platform.node(),
         "loadavg": list(os.getloadavg()),
+        "caches": caches(),
         "python": platform.python_version(),
         "harness_revision": git_revision(repo),
     }

@@ -7,7 +7,7 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from . import headline, stats, store
+from . import headline, per_machine, stats, store
 
 
 def _csv(rows: list[dict]) -> str:
@@ -20,13 +20,32 @@ def _csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+def _per_machine(fn, records: list[dict]) -> list[dict]:
+    """fn(records) for one machine; for several, fn per machine's records, each row
+    led by a `machine` column (a configuration's statistics never pool two machines)."""
+    parts = per_machine.split(records)
+    if len(parts) == 1:
+        return fn(records)
+    return [{"machine": m, **row} for m, recs in parts.items() for row in fn(recs)]
+
+
+def summary_rows(records: list[dict]) -> list[dict]:
+    return _per_machine(stats.summary_rows, records)
+
+
+def spread_rows(records: list[dict]) -> list[dict]:
+    return _per_machine(stats.allocator_spread, records)
+
+
 def write_summaries(result_dir: Path, records: list[dict], suite: str | None = None) -> list[dict]:
-    rows = stats.summary_rows(records)
+    rows = summary_rows(records)
     suite = suite or next((r["harness"].get("suite") for r in records
                            if (r.get("harness") or {}).get("suite")), result_dir.name)
-    store.write_atomic(result_dir / "headline.md", headline.headline(records, suite))
+    parts = per_machine.split(records)
+    heads = [headline.headline(recs, suite if m is None else f"{suite} on {m}") for m, recs in parts.items()]
+    store.write_atomic(result_dir / "headline.md", "\n".join(heads))
     store.write_atomic(result_dir / "summary.csv", _csv(rows))
-    store.write_atomic(result_dir / "allocator_spread.csv", _csv(stats.allocator_spread(records)))
+    store.write_atomic(result_dir / "allocator_spread.csv", _csv(spread_rows(records)))
     return rows
 
 
@@ -43,13 +62,24 @@ def failures(records: list[dict]) -> list[dict]:
 
 
 def text_summary(records: list[dict], rows: list[dict] | None = None) -> str:
-    rows = rows if rows is not None else stats.summary_rows(records)
-    out = [table(rows, ["config", "runs_ok", "runs_failed", "median_s", "iqr_s", "ci95_low_s",
-                        "ci95_high_s", "speedup_vs_seq", "speedup_vs_1thread"])]
-    spread = stats.allocator_spread(records)
+    rows = rows if rows is not None else summary_rows(records)
+    by_machine = ["machine"] if rows and "machine" in rows[0] else []
+    out = []
+    if by_machine:
+        where = per_machine.nodes(records)
+        out += [f"MACHINES DIFFER: the runs come from {len(where)} machines; statistics are per "
+                f"machine, never pooled:"]
+        out += [f"  {m}: nodes {', '.join(sorted(names))}" for m, names in sorted(where.items())]
+        out.append("")
+    out.append(table(rows, by_machine + ["config", "runs_ok", "runs_failed", "median_s", "iqr_s",
+                                         "ci95_low_s", "ci95_high_s", "speedup_vs_seq", "speedup_vs_1thread"]))
+    spread = spread_rows(records)
     if spread:
-        out += ["", "allocator spread (slowest/fastest - 1):",
-                table(spread, ["input", "tm", "threads", "snapshot", "private", "fastest", "slowest", "spread"])]
+        out += ["", "allocator spread (slowest/fastest median - 1, bootstrap 95% interval):",
+                table(spread, by_machine + ["input", "tm", "threads", "snapshot", "private", "fastest",
+                                            "slowest", "spread", "spread_ci_low", "spread_ci_high", "runs_min"])]
+        if any(r.get("spread_ci_low") is None for r in spread):
+            out.append("  (no interval where an allocator has fewer than 3 runs: such a spread is a guess)")
     failed = failures(records)
     if failed:
         reasons = Counter((r.get("failure") or {}).get("reason", "unknown") for r in failed)

@@ -109,6 +109,7 @@ def _run_locked(suite, result_dir, bin_dir, cache_dir, shard, progress, log) -> 
     # A CI job cancelled with SIGTERM stops as cleanly as Ctrl-C does.
     old_term = signal.signal(signal.SIGTERM, _raise_interrupt)
     n_failed = 0
+    node = machine.node()  # once per process: a suite's process runs on one node
     input_paths, input_errors = {}, {}
     try:
         # Inputs first (a large one takes a while to generate; Ctrl-C here is clean too).
@@ -128,7 +129,7 @@ def _run_locked(suite, result_dir, bin_dir, cache_dir, shard, progress, log) -> 
                 record = runner.execute(run, input_paths[run.config.input], bin_dir, result_dir,
                                         suite.time_limit_s)
             record["harness"].update(suite=suite.name, fingerprint=suite.fingerprint,
-                                     shard=list(shard) if shard else None)
+                                     shard=list(shard) if shard else None, node=node)
             log_file.append(record)
             n_failed += record.get("status") != "ok"
             bar.update(1)

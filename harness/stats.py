@@ -15,13 +15,33 @@ from records import (AXES, METRIC, Config, Group, config_of, default_of, is_ok, 
                      median_of, tm_stat)
 from records import group as _group_by_config
 
-from . import metrics
+from . import effects, metrics
 
 
 def group(records: list[dict], metric: str = "wall") -> dict[str, Group]:
     """Measured runs by configuration; `times` holds `metric` (metrics.py) of the ok runs."""
     return _group_by_config(records, lambda r: metrics.value(r, metric),
                             lambda r: metrics.unavailable_reason(r, metric))
+
+
+def _memory(name: str):
+    def value(r: dict):
+        v = (r.get("memory") or {}).get(name)
+        return float(v) if isinstance(v, (int, float)) else None
+    return value
+
+
+def extra_medians(records: list[dict]) -> dict[str, dict]:
+    """config key -> medians of what summary.csv carries beside the time: CPU time, peak RSS,
+    minor and major faults (ok, measured runs)."""
+    cols = {"cpu_median_s": group(records, "cpu")}
+    for name in ("peak_rss_kb", "minor_faults", "major_faults"):
+        cols[f"{name}_median"] = _group_by_config(records, _memory(name))
+    out: dict[str, dict] = {}
+    for col, groups in cols.items():
+        for key, g in groups.items():
+            out.setdefault(key, {})[col] = median_of(g.times)
+    return out
 
 
 def describe(samples: list[float]) -> dict:
@@ -81,6 +101,7 @@ def axis_columns(c: Config) -> dict:
 def summary_rows(records: list[dict]) -> list[dict]:
     """One row per configuration, in a stable order (the summary.csv)."""
     groups = group(records)
+    extras = extra_medians(records)
     rows = []
     for key in sorted(groups):
         g = groups[key]
@@ -94,8 +115,11 @@ def summary_rows(records: list[dict]) -> list[dict]:
             row[f"{k}_s"] = d.get(k)
         med = d.get("median")
         seq, one = baseline_seq(groups, c), baseline_one_thread(groups, c)
-        row["speedup_vs_seq"] = median_of(seq.times) / med if seq and med else None
-        row["speedup_vs_1thread"] = median_of(one.times) / med if one and med else None
+        for name, base in (("speedup_vs_seq", seq), ("speedup_vs_1thread", one)):
+            # median(base) / median(this), with a bootstrap 95% interval (none below 3 runs a side)
+            est, lo, hi = effects.ratio_of_medians(base.times, g.times) if base and med else (None,) * 3
+            row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"] = est, lo, hi
+        row.update(extras.get(key, {}))
         row["aborts_median"] = median_of(g.aborts)
         row["read_set_mean_median"] = median_of(g.read_set)
         row["revisions"] = ";".join(sorted(g.revisions))
@@ -106,21 +130,25 @@ def summary_rows(records: list[dict]) -> list[dict]:
 def allocator_spread(records: list[dict]) -> list[dict]:
     """Per (input, tm, threads, shape): slowest / fastest allocator median - 1
     (Baldassin et al.'s measure), for groups with at least two allocators measured."""
-    by: dict[tuple, dict[str, float]] = {}
+    by: dict[tuple, dict[str, list[float]]] = {}
     for g in group(records).values():
         if not g.times:
             continue
         cols = axis_columns(g.config)
         del cols["allocator"]
-        by.setdefault(tuple(cols.items()), {})[g.config.allocator] = median_of(g.times)
+        by.setdefault(tuple(cols.items()), {})[g.config.allocator] = g.times
     rows = []
     for k in sorted(by, key=str):
-        meds = by[k]
-        if len(meds) < 2:
+        samples = by[k]
+        if len(samples) < 2:
             continue
+        meds = {a: median_of(t) for a, t in samples.items()}
         slow, fast = max(meds, key=meds.get), min(meds, key=meds.get)
+        # the spread with a bootstrap 95% interval over each allocator's runs (none below 3 runs)
+        est, lo, hi = effects.spread(samples)
         rows.append(dict(k) | {"allocators": len(meds), "fastest": fast, "slowest": slow,
-                               "spread": meds[slow] / meds[fast] - 1.0})
+                               "spread": est, "spread_ci_low": lo, "spread_ci_high": hi,
+                               "runs_min": min(len(t) for t in samples.values())})
     return rows
 
 

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "labyrinth/git_revision.hpp"
+#include "labyrinth/test_slowdown.hpp"
 
 namespace lb {
 namespace {
@@ -125,6 +126,7 @@ nlohmann::json RunRecord::to_json() const {
     j["tm_stats"] = nullptr;
   }
   j["machine"] = machine_info();
+  j["build"] = {{"test_slowdown_percent", kTestSlowdownPercent}};
   j["git_revision"] = git_revision();
   j["timestamp"] = utc_now();
   return j;

@@ -23,6 +23,7 @@
 
 #include "labyrinth/grid.hpp"
 #include "labyrinth/route_types.hpp"
+#include "labyrinth/test_slowdown.hpp"
 
 namespace lb {
 namespace router_detail {
@@ -121,6 +122,7 @@ class Worker {
     const Pair& pair = maze_.pairs[pair_index];
     uint32_t* path = nullptr;
     uint32_t length = 0;
+    int64_t started = test_slowdown_start();  // nothing unless built with LB_TEST_SLOWDOWN_PERCENT
     th_.atomically([&](Tx& tx) {
       path = nullptr;
       length = 0;
@@ -145,6 +147,7 @@ class Worker {
       result_.paths.push_back({pair_index, std::vector<uint32_t>(path, path + length)});
       std::free(path);  // tx.alloc memory is malloc's once committed (tm/tm.hpp)
     }
+    test_slowdown(started);
   }
 
   // grid_copy(): the shared grid into the private one.

@@ -98,12 +98,25 @@ class HistoryTest(TempDirTest):
         quiet_main(["history", "add", str(d), "--file", str(path)])
         self.assertEqual(quiet_main(["history", "check", "--file", str(path)]), 1)
 
-    def test_a_revision_added_twice_counts_once(self):
+    def test_a_rerun_adds_and_the_same_session_counts_once(self):
         path = self.tmp / "h.jsonl"
-        history.append(path, history.entries_from_records(runs([1.0, 1.0], revision="r1"), "s"))
-        history.append(path, history.entries_from_records(runs([2.0, 2.0], revision="r1"), "s"))
+        first, rerun = runs([1.0, 1.0], revision="r1"), runs([2.0, 2.0], revision="r1")
+        history.append(path, history.entries_from_records(first, "s"))
+        history.append(path, history.entries_from_records(rerun, "s"))
+        history.append(path, history.entries_from_records(first, "s"))  # the same directory again
         (e,) = history.load(path)
-        self.assertEqual(e["samples"], [2.0, 2.0])
+        self.assertEqual(sorted(e["samples"]), [1.0, 1.0, 2.0, 2.0])
+        self.assertEqual(e["sessions"], 2)
+
+    def test_a_step_is_seen_against_the_window_not_only_the_last_pair(self):
+        # r4 is 6% slower than r1-r3 but only 2% slower than the noisy r3 it follows:
+        # the pooled window sees the step the last pair misses.
+        path = self.tmp / "h.jsonl"
+        for rev, med, seed in (("r1", 1.0, 1), ("r2", 1.0, 2), ("r3", 1.04, 3), ("r4", 1.06, 4)):
+            history.append(path, history.entries_from_records(runs(noisy(med, 7, seed, 0.005), revision=rev), "n"))
+        entries = history.load(path)
+        self.assertEqual([r["verdict"] for r in history.check_latest(entries, window=1)], [compare.SAME])
+        self.assertEqual([r["verdict"] for r in history.check_latest(entries, window=3)], [compare.REGRESSION])
 
 
 class NightlyTest(TempDirTest):

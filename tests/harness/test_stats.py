@@ -107,7 +107,7 @@ class HeadlineTest(unittest.TestCase):
         text = headline(recs, "syn")
         self.assertIn("| in | stm | 2 | 2.000 | 1.000 | 2.00x (2.00-2.00) | 2.00x |", text)
         self.assertIn("| in | stm | 2 | direct | 0.50x (0.50-0.50) | 400 -> 40 | 9 -> 3 |", text)
-        self.assertIn("| in | seq | 1 | glibc | jemalloc | 10.0% |", text)
+        self.assertIn("| in | seq | 1 | glibc | jemalloc | 10.0% (too few runs for an interval) |", text)
         (lock,) = [l for l in text.splitlines() if l.startswith("| in | lock | 2 |")]
         self.assertTrue(lock.startswith("| in | lock | 2 | 2.000 | 2.250 | 0.89x"), lock)
         self.assertTrue(lock.endswith("| 4.00x |"), lock)
