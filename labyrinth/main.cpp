@@ -14,6 +14,7 @@
 #include "allocators/allocpage.hpp"
 #include "allocators/malloc_select.hpp"
 #include "allocators/pagemap.hpp"
+#include "labyrinth/footprint.hpp"
 #include "labyrinth/grid.hpp"
 #include "labyrinth/int_option.hpp"
 #include "labyrinth/maze.hpp"
@@ -164,13 +165,18 @@ int run(const Options& o, char** argv) {
   std::fprintf(human, "Paths to route  = %zu\n", maze.pairs.size());
   req.maze = &maze;
   req.order = lb::stamp_work_order(maze);
+  // The whole footprint for the threads asked for, before any of it is taken (footprint.hpp).
+  const size_t queue_entry = o.private_access == lb::PrivateAccess::kInstrumented ? 8 : 4;  // as the router's
+  std::string too_big = lb::check_footprint(maze, o.threads, queue_entry);
+  if (!too_big.empty()) return fail(o, record, "out-of-memory", too_big, kRuntimeFailure);
   if (o.private_memory == "allocpage") {
     record.private_source = "allocpage";  // also when it cannot be had: the record says what was asked
     size_t page = pagemap_parse_size(o.page_size.empty() ? "4k" : o.page_size);
     std::string error;
+    bool resource = false;
     if (!lb::allocpage_private_memory(page, (size_t)o.threads * private_bytes_per_worker(maze, page),
-                                      &req.private_memory, &error))
-      return fail(o, record, "usage", error, kBadInput);
+                                      &req.private_memory, &error, &resource))
+      return resource ? fail(o, record, "resource", error, kRuntimeFailure) : fail(o, record, "usage", error, kBadInput);
     req.private_memory.filter = o.private_filter;
     record.private_source = req.private_memory.name;
     record.private_page_size = req.private_memory.page_size;
@@ -187,8 +193,8 @@ int run(const Options& o, char** argv) {
     return fail(o, record, "usage", e.what(), kBadInput);
   } catch (const std::bad_alloc&) {
     return fail(o, record, "out-of-memory",
-                "out of memory: " + std::to_string(o.threads) + " thread(s) each need a private copy of the " +
-                    std::to_string(maze.cells() * 8 / (1024 * 1024)) + " MiB grid",
+                "out of memory: the run needs " +
+                    lb::run_footprint(maze, o.threads, queue_entry).describe(),
                 kRuntimeFailure);
   } catch (const std::exception& e) {
     return fail(o, record, "runtime", e.what(), kRuntimeFailure);

@@ -47,12 +47,17 @@ class AllocpagePrivateMemory final : public PrivateMemory {
 }  // namespace
 
 bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMemorySource* out,
-                              std::string* error) {
+                              std::string* error, bool* resource_failure) {
   allocpage_config cfg;
   cfg.page_size = page_size;
   cfg.reserve_bytes = reserve_bytes;
-  cfg.limit_bytes = std::max<size_t>(cfg.limit_bytes, 4 * reserve_bytes);
-  if (!allocpage_init(cfg, error)) return false;
+  // Address space sized from the run, not allocpage's 16 GiB default (which
+  // failed under `ulimit -v` whatever the input): the reserve, and room for
+  // queues that grow (a grown queue lives beside the old one until the
+  // routing transaction commits) in refills of the reserve's size.
+  cfg.limit_bytes = 4 * std::max(reserve_bytes, page_size);
+  cfg.refill_bytes = std::max(reserve_bytes, page_size);
+  if (!allocpage_init(cfg, error, resource_failure)) return false;
   out->name = "allocpage";
   out->page_size = static_cast<int64_t>(allocpage_page_size());
   out->make = [] { return std::make_unique<AllocpagePrivateMemory>(); };
