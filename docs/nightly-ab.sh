@@ -38,7 +38,7 @@ build "$repo" "$work/head"
 out=results/runs/ab-$suite-$(date -u +%Y%m%dT%H%M%SZ)
 status=0
 harness/lb-harness ab "$suite" --base "$work/accepted/bin" --new "$work/head/bin" --out "$out" \
-  --threshold "${THRESHOLD:-0.05}" --metric "${METRIC:-wall}" --no-progress || status=$?
+  --threshold "${THRESHOLD:-0.05}" --metric "${METRIC:-cpu}" --no-progress || status=$?
 [ "$status" -le 1 ] || exit "$status"     # 2: could not compare, 130: interrupted
 
 # Keep HEAD's runs in the history (a rerun of one revision adds to its samples).
@@ -47,6 +47,6 @@ if [ "$status" -eq 0 ]; then
   echo "$head" > results/history/accepted
   echo "nightly: no regression; $head is now the accepted revision"
 else
-  echo "nightly: REGRESSION against $accepted (see $out/ab-${METRIC:-wall}.txt); accepted revision unchanged"
+  echo "nightly: REGRESSION against $accepted (see $out/ab-${METRIC:-cpu}.txt); accepted revision unchanged"
 fi
 exit "$status"

@@ -168,6 +168,9 @@ def cmd_ab(a) -> int:
     text, rows = ab.summary(store.read_records(out), out, a.threshold, a.metric, a.allow_machine_mismatch,
                             a.seed)
     store.write_atomic(out / f"ab-{a.metric}.txt", text + "\n")
+    if not a.no_figures:
+        for side in ("base", "new"):  # each side's figures, which the session's report embeds
+            _figures(out / side)
     report_html.write(out, *report_html.ab_report(out, text.split("\n\n")[0], rows, a.metric))
     print(text)
     print(f"\nresults: {out}")
@@ -282,6 +285,7 @@ def main(argv=None) -> int:
                     help="what the gate judges (default cpu: whether the code does more work holds "
                          "under load, where wall time does not; wall for what speedup means)")
     sp.add_argument("--allow-machine-mismatch", action="store_true")
+    sp.add_argument("--no-figures", action="store_true")
     sp.set_defaults(func=cmd_ab)
 
     slurm.add_parsers(sub, _figures)

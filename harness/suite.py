@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+import re
 import json
 import random
 import tomllib
@@ -150,6 +152,40 @@ def parse_suite(data: dict, source: str = "", default_name: str = "suite") -> Su
     return suite
 
 
+RELATIVE = re.compile(r"^(?:(\d+)\s*\*\s*)?cores$")
+POWERS = re.compile(r"^powers of two to (.+)$")
+
+
+def relative_threads(values: list, where: str, cores: int | None = None) -> list[int]:
+    """Thread counts relative to this machine: "cores", "K*cores", and "powers of two to
+    LIMIT" (1, 2, 4, ... up to LIMIT, a number or one of those, and LIMIT itself).  The
+    suite's configurations (and its fingerprint) then depend on the machine it runs on."""
+    cores = cores or os.cpu_count() or 1
+
+    def one(v):
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        if str(v).strip().isdigit():
+            return int(str(v).strip())
+        m = RELATIVE.match(str(v).strip())
+        if m:
+            return int(m.group(1) or 1) * cores
+        raise SuiteError(f"{where}: threads {v!r}: a number, 'cores', 'K*cores' or 'powers of two to LIMIT'")
+
+    out: list[int] = []
+    for v in values:
+        m = POWERS.match(str(v).strip()) if isinstance(v, str) else None
+        if m:
+            limit, t = one(m.group(1).strip()), 1
+            while t < limit:
+                out.append(t)
+                t *= 2
+            out.append(limit)
+        else:
+            out.append(one(v))
+    return list(dict.fromkeys(out))
+
+
 def expand_matrix(m: dict, where: str) -> list[Config]:
     axes: dict[str, list] = {}
     for key, value in m.items():
@@ -161,6 +197,8 @@ def expand_matrix(m: dict, where: str) -> list[Config]:
         values = value if isinstance(value, list) else [value]
         if not values:
             raise SuiteError(f"{where}: axis {key!r} is empty")
+        if name == "threads":
+            values = relative_threads(values, where)
         axes[name] = values
     if "input" not in axes:
         raise SuiteError(f"{where}: needs inputs")

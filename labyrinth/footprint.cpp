@@ -23,19 +23,18 @@ std::string Footprint::describe() const {
          " of private grid, queue and traceback buffer)";
 }
 
-Footprint run_footprint(const Maze& maze, int threads, size_t queue_entry_bytes) {
-  WorkerBlocks b = worker_blocks(maze, queue_entry_bytes);
+Footprint run_footprint(const Maze& maze, int threads, uint64_t per_worker_bytes) {
   Footprint f;
   f.shared_bytes = 2 * uint64_t(maze.cells()) * sizeof(Cell);
-  f.per_worker_bytes = uint64_t(b.grid_bytes) + b.queue_bytes + b.trace_bytes;
+  f.per_worker_bytes = per_worker_bytes;
   f.threads = threads;
   return f;
 }
 
 uint64_t physical_memory_bytes() { return uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE)); }
 
-std::string check_footprint(const Maze& maze, int threads, size_t queue_entry_bytes) {
-  Footprint f = run_footprint(maze, threads, queue_entry_bytes);
+std::string check_footprint(const Maze& maze, int threads, uint64_t per_worker_bytes) {
+  Footprint f = run_footprint(maze, threads, per_worker_bytes);
   uint64_t have = physical_memory_bytes();
   if (f.total() <= have) return "";
   return "out of memory: the " + std::to_string(maze.width) + " x " + std::to_string(maze.height) + " x " +

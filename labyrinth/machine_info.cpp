@@ -75,7 +75,7 @@ nlohmann::json malloc_info() {
 
 std::string sha256_file_hex(const std::string& path) {
   // Through the reader's checked read: a path swapped to a FIFO must not block here either.
-  std::string bytes = read_input_file(path);
+  std::string bytes = read_input_text(path);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
   EVP_DigestUpdate(ctx, bytes.data(), bytes.size());

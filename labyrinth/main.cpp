@@ -14,9 +14,12 @@
 #include "allocators/allocpage.hpp"
 #include "allocators/malloc_select.hpp"
 #include "allocators/pagemap.hpp"
+#include "labyrinth/board.hpp"
 #include "labyrinth/footprint.hpp"
 #include "labyrinth/grid.hpp"
 #include "labyrinth/int_option.hpp"
+#include "labyrinth/lee_rules.hpp"
+#include "labyrinth/lee_runtimes.hpp"
 #include "labyrinth/maze.hpp"
 #include "labyrinth/output_file.hpp"
 #include "labyrinth/phase_counters.hpp"
@@ -46,14 +49,21 @@ struct Options {
   std::string allocator = "glibc";
   std::string private_memory = "malloc";
   std::string page_size;  // allocpage only; 4k when not given
+  std::string format;     // stamp or lee; detected from the file when empty
+  std::string rules = "stamp";  // stamp or lee-tm (labyrinth/BOARDS.md)
 };
 
 // What a worker allocates from its private memory (lb::worker_blocks, with
-// word-sized queue entries: the larger of the two), each block rounded up to
-// whole pages.  allocpage pre-faults this much per thread.
-size_t private_bytes_per_worker(const lb::Maze& maze, size_t page) {
-  lb::WorkerBlocks b = lb::worker_blocks(maze, sizeof(uint64_t));
+// word-sized queue entries: the larger of the two; lb::lee::worker_blocks
+// under Lee-TM's rules), each block rounded up to whole pages.  allocpage
+// pre-faults this much per thread.
+size_t private_bytes_per_worker(const lb::Maze& maze, size_t page, bool lee_rules, bool raw) {
   auto pages = [&](size_t bytes) { return (bytes + page - 1) / page * page; };
+  if (lee_rules) {
+    lb::lee::WorkerBlocks b = lb::lee::worker_blocks(maze, raw);
+    return pages(b.temp_bytes) + pages(b.visit_bytes) + pages(b.queue_bytes) + pages(b.copy_bytes);
+  }
+  lb::WorkerBlocks b = lb::worker_blocks(maze, sizeof(uint64_t));
   return pages(b.grid_bytes) + pages(b.queue_bytes) + pages(b.trace_bytes);
 }
 
@@ -117,6 +127,7 @@ int run(const Options& o, char** argv) {
   record.repetition = o.repetition;
   record.private_filter = o.private_filter;
   record.allocator_requested = o.allocator;
+  record.rules = o.rules;
 
   // The malloc first: re-execute with it preloaded (nothing was done yet
   // that the new image would not redo), then make sure it serves us.
@@ -152,7 +163,8 @@ int run(const Options& o, char** argv) {
 
   lb::Maze maze;
   try {
-    maze = lb::read_maze_file(o.input);
+    lb::InputFormat format = o.format == "lee" ? lb::InputFormat::kLee : lb::InputFormat::kStamp;
+    maze = lb::read_input_file(o.input, o.format.empty() ? nullptr : &format);
     record.input_sha256 = lb::sha256_file_hex(o.input);
   } catch (const lb::InputError& e) {
     return fail(o, record, "input", e.what(), kBadInput);
@@ -160,21 +172,34 @@ int run(const Options& o, char** argv) {
     return fail(o, record, "input", o.input + ": " + e.what(), kBadInput);
   }
   record.maze = &maze;
+  const bool lee_rules = o.rules == "lee-tm";
+  if (lee_rules && maze.format != lb::InputFormat::kLee)
+    return fail(o, record, "usage", "--rules lee-tm routes Lee-TM boards only; " + o.input + " is in STAMP's format",
+                kBadInput);
+  lb::RouteFn route_fn = runtime->route;
+  if (lee_rules && (route_fn = lb::lee_route_fn(o.tm)) == nullptr)
+    return fail(o, record, "usage", "--rules lee-tm is not available under --tm " + o.tm, kBadInput);
+  // A board under STAMP's rules is routed as the STAMP maze it maps to.
+  lb::Maze stamp_maze;
+  if (!lee_rules && maze.format == lb::InputFormat::kLee) stamp_maze = lb::board_as_stamp(maze);
+  const lb::Maze& routed = stamp_maze.width > 0 ? stamp_maze : maze;
   std::fprintf(human, "Maze dimensions = %lld x %lld x %lld\n", (long long)maze.width, (long long)maze.height,
                (long long)maze.depth);
   std::fprintf(human, "Paths to route  = %zu\n", maze.pairs.size());
-  req.maze = &maze;
-  req.order = lb::stamp_work_order(maze);
-  // The whole footprint for the threads asked for, before any of it is taken (footprint.hpp).
-  const size_t queue_entry = o.private_access == lb::PrivateAccess::kInstrumented ? 8 : 4;  // as the router's
-  std::string too_big = lb::check_footprint(maze, o.threads, queue_entry);
+  req.maze = lee_rules ? &maze : &routed;
+  req.order = lee_rules ? lb::lee::work_order(maze) : lb::stamp_work_order(routed);
+  // The whole footprint for the threads asked for, before any of it is taken (footprint.hpp):
+  // what each worker allocates, exactly (page 1), with word-sized queue entries (the larger).
+  const uint64_t per_worker = private_bytes_per_worker(*req.maze, 1, lee_rules, o.snapshot == lb::Snapshot::kRaw);
+  std::string too_big = lb::check_footprint(*req.maze, o.threads, per_worker);
   if (!too_big.empty()) return fail(o, record, "out-of-memory", too_big, kRuntimeFailure);
   if (o.private_memory == "allocpage") {
     record.private_source = "allocpage";  // also when it cannot be had: the record says what was asked
     size_t page = pagemap_parse_size(o.page_size.empty() ? "4k" : o.page_size);
     std::string error;
     bool resource = false;
-    if (!lb::allocpage_private_memory(page, (size_t)o.threads * private_bytes_per_worker(maze, page),
+    if (!lb::allocpage_private_memory(page, (size_t)o.threads * private_bytes_per_worker(*req.maze, page, lee_rules,
+                                                                                o.snapshot == lb::Snapshot::kRaw),
                                       &req.private_memory, &error, &resource))
       return resource ? fail(o, record, "resource", error, kRuntimeFailure) : fail(o, record, "usage", error, kBadInput);
     req.private_memory.filter = o.private_filter;
@@ -187,14 +212,14 @@ int run(const Options& o, char** argv) {
   record.usage_before = lb::ProcessUsage::now();
   try {
     counters.start();
-    outcome = runtime->route(req);
+    outcome = route_fn(req);
     counters.stop();
   } catch (const std::invalid_argument& e) {
     return fail(o, record, "usage", e.what(), kBadInput);
   } catch (const std::bad_alloc&) {
     return fail(o, record, "out-of-memory",
                 "out of memory: the run needs " +
-                    lb::run_footprint(maze, o.threads, queue_entry).describe(),
+                    lb::run_footprint(*req.maze, o.threads, per_worker).describe(),
                 kRuntimeFailure);
   } catch (const std::exception& e) {
     return fail(o, record, "runtime", e.what(), kRuntimeFailure);
@@ -216,8 +241,15 @@ int run(const Options& o, char** argv) {
   std::fprintf(human, "Paths routed    = %lld\n", (long long)record.summary->paths_routed);
   std::fprintf(human, "Elapsed time    = %f seconds\n", outcome.elapsed_s);
 
-  lb::VerifyReport report = lb::verify_paths(maze, paths, &outcome.final_grid);
-  if (o.print) lb::print_routed_maze(human, maze, paths);
+  lb::VerifyReport report = lee_rules ? lb::verify_board(maze, paths, &outcome.final_grid)
+                                      : lb::verify_paths(routed, paths, &outcome.final_grid);
+  if (maze.format == lb::InputFormat::kLee) {
+    record.board = lb::board_counts(maze, outcome, paths, lee_rules);
+    std::fprintf(human, "Routes laid     = %lld, failed = %lld, vias = %lld (forced %lld), track cells = %lld\n",
+                 (long long)record.board->laid, (long long)record.board->failed, (long long)record.board->vias,
+                 (long long)record.board->forced_vias, (long long)record.board->track_cells);
+  }
+  if (o.print && !lee_rules) lb::print_routed_maze(human, routed, paths);
   if (!o.paths_file.empty() && !write_paths(o.paths_file, maze, paths))
     return fail(o, record, "runtime", "cannot write the paths to " + o.paths_file, kRuntimeFailure);
   if (!report.ok) {
@@ -239,7 +271,14 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"labyrinth: STAMP's Labyrinth maze router over interchangeable TM runtimes"};
   app.get_formatter()->column_width(34);
-  app.add_option("-i,--input", o.input, "input file (STAMP format)")->required();
+  app.add_option("-i,--input", o.input, "input file: STAMP's format or a Lee-TM board (detected)")->required();
+  app.add_option("--format", o.format, "input format, instead of detecting it: stamp or lee (Lee-TM board)")
+      ->check(CLI::IsMember({"stamp", "lee"}));
+  app.add_option("--rules", o.rules,
+                 "routing rules: stamp (STAMP's Labyrinth; a board maps onto it as labyrinth/BOARDS.md says) or "
+                 "lee-tm (Manchester's Lee-TM; boards only)")
+      ->check(CLI::IsMember({"stamp", "lee-tm"}))
+      ->capture_default_str();
   app.add_option("-t,--threads", o.threads, "number of worker threads")->transform(lb::whole_number_in(1, 1024));
   app.add_option("-b", o.bend, "bend cost (STAMP: 1)")->transform(lb::whole_number_in(0, 1000000));
   app.add_option("-x", o.x, "x movement cost (STAMP: 1)")->transform(lb::whole_number_in(1, 1000000));

@@ -201,7 +201,7 @@ Maze parse_maze(std::string_view text, const std::string& name) {
   return maze;
 }
 
-std::string read_input_file(const std::string& path) {
+std::string read_input_text(const std::string& path) {
   // Open first, then look at what was opened: a stat() of the path before
   // the open() let a path swapped to a FIFO in between block in open().
   // O_NONBLOCK: opening a FIFO or device returns at once; fstat() refuses it.
@@ -227,6 +227,12 @@ std::string read_input_file(const std::string& path) {
   return text;
 }
 
-Maze read_maze_file(const std::string& path) { return parse_maze(read_input_file(path), path); }
+Maze read_maze_file(const std::string& path) { return parse_maze(read_input_text(path), path); }
+
+Maze read_input_file(const std::string& path, const InputFormat* format) {
+  std::string text = read_input_text(path);
+  InputFormat f = format != nullptr ? *format : detect_format(text);
+  return f == InputFormat::kLee ? parse_board(text, path) : parse_maze(text, path);
+}
 
 }  // namespace lb

@@ -74,7 +74,13 @@ nlohmann::json RunRecord::to_json() const {
     input["dims"] = {maze->width, maze->height, maze->depth};
     input["pairs"] = maze->pairs.size();
     input["walls"] = maze->walls.size();
+    input["format"] = to_string(maze->format);
+    input["pads"] = maze->pads.size();
+    input["chips"] = maze->chips.size();
   } else {
+    input["format"] = nullptr;
+    input["pads"] = nullptr;
+    input["chips"] = nullptr;
     input["dims"] = nullptr;
     input["pairs"] = nullptr;
     input["walls"] = nullptr;
@@ -82,6 +88,7 @@ nlohmann::json RunRecord::to_json() const {
   j["input"] = input;
   j["params"] = {{"bend_cost", params.bend_cost}, {"x_cost", params.x_cost}, {"y_cost", params.y_cost},
                  {"z_cost", params.z_cost}};
+  j["rules"] = rules;
   j["tm"] = {{"name", tm_name}, {"config", tm_config}};
   j["mode"] = {{"snapshot", to_string(params.snapshot)}, {"private", to_string(params.private_access)}};
   json alloc = malloc_info();
@@ -102,6 +109,12 @@ nlohmann::json RunRecord::to_json() const {
   } else {
     j["result"] = nullptr;
   }
+  j["board"] = board ? json{{"laid", board->laid},
+                            {"failed", board->failed},
+                            {"vias", board->vias},
+                            {"forced_vias", board->forced_vias},
+                            {"track_cells", board->track_cells}}
+                     : json(nullptr);
   // A failed run carries no numbers that could be mistaken for a measurement.
   if (ok && outcome != nullptr) {
     double copy = 0, expand = 0;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "labyrinth/board.hpp"
 #include "labyrinth/maze.hpp"
 #include "labyrinth/route_types.hpp"
 #include "labyrinth/summary.hpp"
@@ -29,6 +30,7 @@ struct RunRecord {
   const Maze* maze = nullptr;
   // configuration
   RouterParams params;
+  std::string rules = "stamp";  // --rules
   std::string tm_name;
   lbtm::Options tm_config;
   int threads = 1;
@@ -41,6 +43,7 @@ struct RunRecord {
   // outcome
   const RouteOutcome* outcome = nullptr;
   std::optional<PathSummary> summary;
+  std::optional<BoardCounts> board;  // Lee-TM boards only
   bool verified = false;
   ProcessUsage usage_before, usage_after;
   nlohmann::json counters;  // PhaseCounters::to_json() of the routing phase

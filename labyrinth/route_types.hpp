@@ -48,6 +48,9 @@ struct WorkerResult {
   double copy_s = 0;    // grid copies (snapshot), every attempt
   double expand_s = 0;  // expansion and traceback, every attempt
   uint64_t queue_grows = 0;  // expansion queue doubled (a wave re-queued past the grid's size), every attempt
+  // Lee-TM rules only: routes that could not be laid, vias laid (forced ones
+  // among them).
+  int64_t failed = 0, vias = 0, forced_vias = 0;
 };
 
 struct RouteOutcome {

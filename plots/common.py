@@ -108,3 +108,64 @@ def shape_label(c) -> str:
 
 def tm_label(c) -> str:
     return c.tm + "".join(f" {k}={v}" for k, v in c.tm_opts + c.env)
+
+
+# One fixed colour and marker per runtime, allocator and shape, in every panel and figure
+# (a reader who learnt "stm is blue circles" in one figure can trust it in the next).
+# Colours from matplotlib's tab10, chosen to stay apart in print and for common colour blindness.
+RUNTIME_STYLE = {"seq": ("#000000", "s"), "lock": ("#7f7f7f", "v"), "stm": ("#1f77b4", "o"),
+                 "itm": ("#d62728", "^"), "tbb": ("#2ca02c", "D")}
+ALLOCATOR_STYLE = {"glibc": ("#000000", "o"), "jemalloc": ("#e377c2", "s"), "mimalloc": ("#17becf", "^"),
+                   "tbbmalloc": ("#bcbd22", "D"), "tcmalloc": ("#8c564b", "v")}
+SHAPE_STYLE = {"raw/direct": ("#1f77b4", "o"), "raw/instrumented": ("#ff7f0e", "s"),
+               "tracked/direct": ("#d62728", "^"), "tracked/instrumented": ("#9467bd", "v"),
+               "released/direct": ("#2ca02c", "D"), "released/instrumented": ("#8c564b", "P")}
+VARIANT_LINESTYLE = ("-", "--", "-.", ":")
+OTHER = ("#999999", "x")
+
+
+def runtime_style(label: str) -> dict:
+    """Colour and marker of the runtime; a variant of it (options, environment: `itm
+    ITM_DEFAULT_METHOD=gl_wt`) keeps them and gets its own line style, fixed by its text."""
+    base, _, variant = label.partition(" ")
+    colour, marker = RUNTIME_STYLE.get(base, OTHER)
+    ls = VARIANT_LINESTYLE[sum(map(ord, variant)) % len(VARIANT_LINESTYLE)] if variant else "-"
+    return {"color": colour, "marker": marker, "linestyle": ls}
+
+
+def allocator_style(name: str) -> dict:
+    colour, marker = ALLOCATOR_STYLE.get(name, OTHER)
+    return {"color": colour, "marker": marker}
+
+
+def shape_style(label: str) -> dict:
+    """snapshot/private in a fixed colour and marker; allocpage private memory dashed."""
+    base = "/".join(label.split("/")[:2])
+    colour, marker = SHAPE_STYLE.get(base, OTHER)
+    return {"color": colour, "marker": marker, "linestyle": "--" if label.count("/") > 1 else "-"}
+
+
+def annotate_n(ax, xs, ys, ns) -> None:
+    """The number of runs behind each point, next to it."""
+    for x, y, n in zip(xs, ys, ns):
+        ax.annotate(f"{n}", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=6, color="0.35")
+
+
+def cores_of(data) -> int | None:
+    c = data.machine.get("cores")
+    return int(c) if isinstance(c, (int, float)) and c > 0 else None
+
+
+def shade_oversubscribed(ax, cores: int | None, threads: list[int]) -> None:
+    """Grey from just above the core count to the right edge: those runs have more
+    threads than the machine has cores."""
+    if cores and threads and max(threads) > cores:
+        ax.axvspan(cores * 2 ** 0.5, max(threads) * 2 ** 0.5, color="0.5", alpha=0.12, lw=0,
+                   label=f"oversubscribed (> {cores} cores)")
+
+
+def legend_outside(ax, handles_from=None, **kw) -> None:
+    """The legend right of the axes, never over the data (with the entries of
+    `handles_from`, another panel, when that one has every series)."""
+    handles, labels = (handles_from or ax).get_legend_handles_labels()
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=7, **kw)

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 
 import records
 
-from .common import caption, median_iqr, safe, save, shape_label, tm_label
+from .common import annotate_n, caption, cores_of, median_iqr, safe, save, shade_oversubscribed, shape_label, shape_style, tm_label
 
 # Routing time, then two TM statistics labelled with their record name and
 # unit as the schema declares them.
@@ -34,17 +34,27 @@ def render(data, out_dir):
             shapes = sorted({shape_label(g.config) for g in groups})
             if len(shapes) < 2:
                 continue
-            fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
+            # A panel only where some run measured something: a runtime without aborts or a
+            # read set (lock) would give empty panels; the caption says what was left out.
+            panels = [(a, y) for a, y in PANELS
+                      if a == "time" or any(v for g in groups for v in _samples(g, a))]
+            left_out = [a for a, _ in PANELS if (a, dict(PANELS)[a]) not in panels]
+            fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels) + 2, 4.8), squeeze=False)
+            axes = list(axes[0])
+            ts = sorted({g.config.threads for g in groups})
+            for ax in axes:
+                shade_oversubscribed(ax, cores_of(data), ts)
             for shape in shapes:
                 gs = sorted((g for g in groups if shape_label(g.config) == shape), key=lambda g: g.config.threads)
-                for ax, (attr, _) in zip(axes, PANELS):
+                for ax, (attr, _) in zip(axes, panels):
                     pts = [(g.config.threads,) + median_iqr(_samples(g, attr)) for g in gs if _samples(g, attr)]
                     if pts:
                         ax.errorbar([p[0] for p in pts], [p[1] for p in pts],
                                     yerr=[[p[1] - p[2] for p in pts], [p[3] - p[1] for p in pts]],
-                                    marker="o", capsize=3, label=shape)
-            ts = sorted({g.config.threads for g in groups})
-            for ax, (_, ylabel) in zip(axes, PANELS):
+                                    capsize=3, label=shape, **shape_style(shape))
+                        annotate_n(ax, [p[0] for p in pts], [p[1] for p in pts],
+                                   [len(_samples(g, attr)) for g in gs if _samples(g, attr)])
+            for ax, (_, ylabel) in zip(axes, panels):
                 ax.set_xscale("log", base=2)
                 ax.set_xticks(ts, [str(t) for t in ts])
                 ax.set_xlabel("threads")
@@ -52,14 +62,16 @@ def render(data, out_dir):
                 ax.set_ylim(bottom=0)
             # A tracked snapshot's read set is the whole grid, raw's a few dozen entries:
             # only a log scale shows both (symlog, since a lock's read set is 0).
-            axes[2].set_yscale("symlog", linthresh=1)
-            axes[2].set_ylim(bottom=0)
+            for ax, (attr, _) in zip(axes, panels):
+                if attr == "read_set_mean":
+                    ax.set_yscale("symlog", linthresh=1)
+                    ax.set_ylim(bottom=0)
             handles, labels = axes[0].get_legend_handles_labels()
-            if handles:  # one legend for the three panels, outside them
-                fig.legend(handles, labels, loc="center right", fontsize=7, title="snapshot/private",
-                           title_fontsize=7)
+            if handles:  # one legend for the panels, outside them
+                fig.legend(handles, labels, loc="center right", fontsize=7,
+                           title="snapshot/private\n(numbers: runs per point)", title_fontsize=7)
             fig.suptitle(f"early release and private accesses: {tm}")
-            fig.subplots_adjust(bottom=0.18, wspace=0.3, right=0.86)
-            caption(fig, data, inp)
+            fig.subplots_adjust(bottom=0.18, wspace=0.3, right=0.8 if len(panels) > 1 else 0.62)
+            caption(fig, data, inp, f"not drawn, 0 in every run: {', '.join(left_out)}" if left_out else "")
             paths += save(fig, out_dir, f"early-release-{safe(tm)}-{safe(inp)}")
     return paths

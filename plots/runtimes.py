@@ -10,7 +10,8 @@ import matplotlib.pyplot as plt
 
 import records
 
-from .common import caption, ratio_with_error, safe, save, tm_label
+from .common import (annotate_n, caption, cores_of, legend_outside, ratio_with_error, runtime_style, safe, save,
+                     shade_oversubscribed, tm_label)
 
 
 def render(data, out_dir):
@@ -26,22 +27,28 @@ def render(data, out_dir):
         if seq is None or not lines or (len(threads) < 2 and len(lines) < 2):
             continue  # nothing to draw against threads, or no baseline to divide by
         seq_med = records.median_of(seq.times)
-        fig, ax = plt.subplots(figsize=(7, 5))
+        fig, ax = plt.subplots(figsize=(9, 5))
+        ts = sorted(threads | {1})
+        cores = cores_of(data)
+        shade_oversubscribed(ax, cores, ts)
         for label in sorted(lines):
             gs = sorted(lines[label], key=lambda g: g.config.threads)
             pts = [ratio_with_error(seq_med, g.times) for g in gs]
-            ax.errorbar([g.config.threads for g in gs], [p[0] for p in pts],
-                        yerr=[[p[1] for p in pts], [p[2] for p in pts]], marker="o", capsize=3, label=label)
-        ts = sorted(threads | {1})
-        ax.plot(ts, ts, ls=":", color="0.6", label="linear")
+            xs, ys = [g.config.threads for g in gs], [p[0] for p in pts]
+            ax.errorbar(xs, ys, yerr=[[p[1] for p in pts], [p[2] for p in pts]], capsize=3, label=label,
+                        **runtime_style(label))
+            annotate_n(ax, xs, ys, [len(g.times) for g in gs])
+        # Linear speedup is a promise only up to the core count.
+        lin = [t for t in ts if cores is None or t <= cores]
+        ax.plot(lin, lin, ls=":", color="0.6", label="linear (to the core count)")
         ax.axhline(1.0, color="0.8", lw=0.8)
         ax.set_xscale("log", base=2)
         ax.set_xticks(ts, [str(t) for t in ts])
         ax.set_xlabel("threads")
         ax.set_ylabel("speedup over seq (seq time / time, ×)")
         ax.set_title(f"TM runtimes: speedup over seq ({seq_med:.3g} s), median and IQR")
-        ax.legend(fontsize=8)
-        fig.subplots_adjust(bottom=0.17)
+        legend_outside(ax, title="numbers: runs per point", title_fontsize=7)
+        fig.subplots_adjust(bottom=0.17, right=0.7)
         caption(fig, data, inp)
         paths += save(fig, out_dir, f"runtimes-{safe(inp)}")
     return paths

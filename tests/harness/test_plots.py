@@ -68,3 +68,43 @@ class PlotsTest(TempDirTest):
         a = {p.name: p.read_bytes() for p in plots.render_dir(self.tmp / "run", self.tmp / "a") if p.suffix == ".svg"}
         b = {p.name: p.read_bytes() for p in plots.render_dir(self.tmp / "run", self.tmp / "b") if p.suffix == ".svg"}
         self.assertEqual(a, b)  # committed reference figures only change when the records do
+
+
+class FigureStyleTest(TempDirTest):
+    """Fixed colours, legends outside, runs per point, oversubscription, no empty panels."""
+
+    def test_styles_shading_and_panels(self):
+        import os
+        cores = os.cpu_count()
+        s = parse_suite(tomllib.loads(
+            '[suite]\nname = "style"\nrepetitions = 2\nwarmup = 0\n'
+            '[[matrix]]\ninputs = ["random-x8-y8-z3-n4"]\ntm = "seq"\n'
+            '[[matrix]]\ninputs = ["random-x8-y8-z3-n4"]\ntm = ["lock", "stm"]\n'
+            'threads = "powers of two to 2*cores"\nsnapshot = ["raw", "tracked"]\n'))
+        self.assertEqual(self.run_quiet(s, self.tmp / "run"), 0)
+        plots.render_dir(self.tmp / "run")
+        figs = self.tmp / "run" / "figures"
+        rt = (figs / "runtimes-random-x8-y8-z3-n4.svg").read_text()
+        self.assertIn(f"oversubscribed (&gt; {cores} cores)", rt)
+        self.assertIn("linear (to the core count)", rt)
+        self.assertIn("numbers: runs per point", rt)
+        self.assertIn("#1f77b4", rt)  # stm is blue in every figure
+        # lock neither aborts nor keeps a read set: one panel, and the caption says so
+        lock = (figs / "early-release-lock-random-x8-y8-z3-n4.svg").read_text()
+        self.assertEqual(lock.count(">threads<"), 1)
+        self.assertIn("not drawn, 0 in every run: aborts, read_set_mean", lock)
+        stm = (figs / "early-release-stm-random-x8-y8-z3-n4.svg").read_text()
+        self.assertEqual(stm.count(">threads<"), 3)
+
+    def test_history_has_dates_and_counts(self):
+        s = parse_suite(tomllib.loads(SUITE))
+        self.run_quiet(s, self.tmp / "run")
+        hist = self.tmp / "history.jsonl"
+        recs = store.read_records(self.tmp / "run")
+        history.append(hist, history.entries_from_records(recs, "figs", "r1"))
+        history.append(hist, history.entries_from_records(recs, "figs", "r2"))
+        plots.render_dir(self.tmp / "run", history_file=hist)
+        svg = (self.tmp / "run" / "figures" / "history.svg").read_text()
+        day = recs[0]["timestamp"][:10]
+        self.assertIn(day, svg)
+        self.assertIn("95% interval", svg)

@@ -33,7 +33,9 @@ class RunSuiteTest(TempDirTest):
         self.assertTrue(json.loads((out / "manifest.json").read_text())["complete"])
 
     def test_failures_do_not_stop_the_suite_and_set_the_exit_status(self):
-        s = tiny_suite(tms=("stm", "crash", "hang"), limit=0.3, reps=1)
+        # The limit must let the fake stm run (a Python start-up) finish on a loaded
+        # machine: at 0.3 s it timed out there now and then, while `hang` waits past any limit.
+        s = tiny_suite(tms=("stm", "crash", "hang"), limit=2.0, reps=1)
         self.assertEqual(self.run_quiet(s, self.tmp / "out"), session.EXIT_FAILED_RUNS)
         recs = store.read_records(self.tmp / "out")
         self.assertEqual(len(recs), 2 * len(s.configs))

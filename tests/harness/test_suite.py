@@ -124,3 +124,24 @@ class ShippedSuites(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RelativeThreadsTest(unittest.TestCase):
+    def test_counts_relative_to_the_machine(self):
+        from harness.suite import SuiteError, relative_threads
+        self.assertEqual(relative_threads(["powers of two to 2*cores"], "m", cores=2), [1, 2, 4])
+        self.assertEqual(relative_threads(["powers of two to 2*cores"], "m", cores=6), [1, 2, 4, 8, 12])
+        self.assertEqual(relative_threads([1, "cores", "4*cores"], "m", cores=3), [1, 3, 12])
+        self.assertEqual(relative_threads(["powers of two to 8"], "m", cores=2), [1, 2, 4, 8])
+        with self.assertRaises(SuiteError):
+            relative_threads(["many"], "m", cores=2)
+
+    def test_in_a_suite_file(self):
+        import os
+        import tomllib
+        from harness.suite import parse_suite
+        s = parse_suite(tomllib.loads('[[matrix]]\ninputs = ["x"]\ntm = "stm"\n'
+                                      'threads = "powers of two to 2*cores"\n'))
+        top = 2 * os.cpu_count()
+        self.assertEqual(max(c.threads for c in s.configs), top)
+        self.assertIn(1, {c.threads for c in s.configs})

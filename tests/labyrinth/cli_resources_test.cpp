@@ -26,11 +26,10 @@ nlohmann::json read_json(const std::string& path) {
   return nlohmann::json::parse(f);
 }
 
-TEST(Footprint, IsTheSharedGridPlusEveryWorkersBlocks) {
+TEST(Footprint, IsTheSharedGridAndItsCopyPlusEveryWorkersBlocks) {
   lb::Maze m = lb::parse_maze("d 100 50 3\np 0 0 0 1 1 0\n", "in.txt");
-  lb::WorkerBlocks b = lb::worker_blocks(m, 8);
-  lb::Footprint f = lb::run_footprint(m, 8, 8);
-  EXPECT_EQ(f.per_worker_bytes, b.grid_bytes + b.queue_bytes + b.trace_bytes);
+  lb::Footprint f = lb::run_footprint(m, 8, 1000);
+  EXPECT_EQ(f.per_worker_bytes, 1000u);
   EXPECT_EQ(f.shared_bytes, 2u * 100 * 50 * 3 * sizeof(lb::Cell));
   EXPECT_EQ(f.total(), f.shared_bytes + 8 * f.per_worker_bytes);
 }

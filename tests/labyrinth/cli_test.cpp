@@ -114,3 +114,60 @@ TEST(Cli, PrintsRoutedMazeLikeStamp) {
 }
 
 }  // namespace
+
+namespace {
+
+// A Lee-TM board by hand: two routes around a pad.
+const char* kBoard = "B 12 8\nP 2 2\nP 9 2\nP 5 2\nP 3 5\nJ 2 2 9 2\nJ 9 2 3 5\nE\n";
+
+TEST(CliBoards, LeeRulesRecordTheBoardCounts) {
+  std::string json = ::testing::TempDir() + "/" + test_file("board.json");
+  Result r = run("-i " + write_input(test_file("board.txt"), kBoard) + " --rules lee-tm --json " + json);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Routes laid     = 2, failed = 0"), std::string::npos) << r.output;
+  std::ifstream f(json);
+  nlohmann::json j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["rules"], "lee-tm");
+  EXPECT_EQ(j["input"]["format"], "lee");
+  EXPECT_EQ(j["input"]["pads"], 4);
+  EXPECT_EQ(j["board"]["laid"], 2);
+  EXPECT_EQ(j["board"]["failed"], 0);
+  EXPECT_GT(j["board"]["track_cells"].get<int>(), 8);
+  EXPECT_TRUE(j["board"].contains("forced_vias"));
+  EXPECT_EQ(j["result"]["verified"], true);
+}
+
+TEST(CliBoards, StampRulesRouteABoard) {
+  std::string json = ::testing::TempDir() + "/" + test_file("board.json");
+  Result r = run("-i " + write_input(test_file("board.txt"), kBoard) + " --tm lock -t 2 --json " + json);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream f(json);
+  nlohmann::json j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["rules"], "stamp");
+  EXPECT_EQ(j["board"]["laid"], 2);
+  EXPECT_EQ(j["board"]["forced_vias"], 0);
+}
+
+TEST(CliBoards, FormatOverrideAndRefusals) {
+  std::string board = write_input(test_file("board.txt"), kBoard);
+  std::string stamp = write_input(test_file("small.txt"), kSmall);
+  // Forced to the wrong format, each file is refused with its first line.
+  Result r = run("-i " + board + " --format stamp");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find(board + ":1: unknown line type 'B'"), std::string::npos) << r.output;
+  r = run("-i " + stamp + " --format lee");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find(stamp + ":1: unknown record 'd'"), std::string::npos) << r.output;
+  r = run("-i " + stamp + " --rules lee-tm");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("Lee-TM boards only"), std::string::npos) << r.output;
+  EXPECT_EQ(run("-i " + board + " --rules lee-tm --tm itm").status, 2);
+  EXPECT_EQ(run("-i " + board + " --rules lee-tm --private instrumented").status, 2);
+  EXPECT_EQ(run("-i " + board + " --rules nosuch").status, 2);
+  std::string bad = write_input(test_file("bad.txt"), "P 3 3\nJ 3 3 3 3\nE\n");
+  r = run("-i " + bad);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find(bad + ":2: route starts and ends at the same point"), std::string::npos) << r.output;
+}
+
+}  // namespace

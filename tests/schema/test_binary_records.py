@@ -68,6 +68,18 @@ class BinaryRecordsTest(unittest.TestCase):
         for name in args:
             self.assertEqual(getattr(got, name), getattr(cfg, name), name)
 
+    def test_board_records(self):
+        board = self.tmp / "board.txt"
+        board.write_text("B 12 8\nP 2 2\nP 9 2\nP 5 2\nP 3 5\nJ 2 2 9 2\nJ 9 2 3 5\nE\n")
+        for rules in ("lee-tm", "stamp"):
+            cfg = records.Config.from_dict({"input": str(board), "tm": "stm", "threads": 2, "rules": rules,
+                                            "snapshot": "released"})
+            status, r = self.run_binary(*cfg.command_options(), input_path=board)
+            self.assertEqual(status, 0, rules)
+            self.assertEqual(records.config_of(r).rules, rules)
+            self.assertEqual(r["input"]["format"], "lee")
+            self.assertEqual(r["board"]["laid"] + r["board"]["failed"], 2)
+
     def test_allocpage_record(self):
         status, r = self.run_binary("--tm", "stm", "--private-memory", "allocpage", "--page-size", "4k")
         self.assertEqual(status, 0)
