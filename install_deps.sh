@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages labyrinth-bench needs, only those missing.
 # Used by both README commands (run_all.sh, tests/run_tests.sh).
+#   --tests  also what only the tests need: Debian's Slurm and munge, for the test
+#            that runs `harness slurm` on a one-node cluster on localhost.  Not by
+#            default: on a real cluster's nodes, Debian's Slurm would sit beside the
+#            site's own (its sbatch first in PATH, its /etc/slurm).
 set -euo pipefail
 
 packages=(
@@ -11,8 +15,13 @@ packages=(
   libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev
   python3 python3-matplotlib python3-numpy python3-scipy python3-tqdm python3-jsonschema
   libbenchmark-tools                           # Google Benchmark's compare.py: a test reads our export with it
-  slurmctld slurmd slurm-client munge          # harness slurm's test: a one-node cluster on localhost
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(slurmctld slurmd slurm-client munge)
+elif [ $# -gt 0 ]; then
+  echo "install_deps.sh: unknown argument '$1' (only --tests)" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

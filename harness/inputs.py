@@ -2,6 +2,9 @@
 
 `random-x512-y512-z7-n512` is generated with `labyrinth-gen 512 512 7 512 --seed 0`
 (seed 0 reproduces STAMP's published files); a `-sN` suffix picks another seed.
+`lee-tm/NAME` is a Lee-TM circuit board, NAME.txt in the boards' directory:
+$LB_LEE_TM_DIR, else ../shared/inputs/lee-tm beside the repository (the
+boards are not in the repository: labyrinth/BOARDS.md says where to get them).
 Anything else is taken as a path to an existing file.
 """
 from __future__ import annotations
@@ -13,6 +16,13 @@ import subprocess
 from pathlib import Path
 
 NAME = re.compile(r"^random-x(\d+)-y(\d+)-z(\d+)-n(\d+)(?:-s(\d+))?$")
+BOARD = re.compile(r"^lee-tm/([A-Za-z0-9_-]+)$")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def board_dir() -> Path:
+    """Where the Lee-TM boards are read from."""
+    return Path(os.environ.get("LB_LEE_TM_DIR") or REPO.parent / "shared" / "inputs" / "lee-tm")
 
 
 class InputError(RuntimeError):
@@ -21,6 +31,13 @@ class InputError(RuntimeError):
 
 def resolve(name: str, cache_dir: Path, bin_dir: Path) -> Path:
     """Path of the input file for `name`, generating it into the cache if needed."""
+    b = BOARD.match(name)
+    if b:
+        path = board_dir() / f"{b.group(1)}.txt"
+        if not path.is_file():
+            raise InputError(f"input {name!r}: no {path} (the Lee-TM boards are not in the repository; "
+                             "labyrinth/BOARDS.md says where to get them; LB_LEE_TM_DIR names their directory)")
+        return path
     m = NAME.match(name)
     if not m:
         p = Path(name)

@@ -6,11 +6,13 @@ and a failure reason, never as a number.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -78,9 +80,10 @@ def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limi
             # terminal reaches only the harness, which then stops the child itself.
             env = dict(os.environ, **dict(cfg.env)) if cfg.env else None
             # The child dies with the harness, even a harness killed with SIGKILL (infra.py).
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                                    text=True, errors="replace", start_new_session=True,
-                                    preexec_fn=infra.die_with_parent(os.getpid()))
+            with _interrupts_deferred():
+                proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                                        text=True, errors="replace", start_new_session=True,
+                                        preexec_fn=infra.die_with_parent(os.getpid()))
         except OSError as e:
             record = failed_record(cfg, "launch", str(e))
         else:
@@ -139,6 +142,31 @@ def _outcome(cfg, json_path, exit_status, stderr, reason, time_limit_s) -> dict:
     if bad:  # never store what the figures could not read as the schema says
         return failed_record(cfg, "invalid-record", f"the record does not validate: {'; '.join(bad[:3])}")
     return record
+
+
+@contextlib.contextmanager
+def _interrupts_deferred():
+    """Ctrl-C or SIGTERM while Popen starts the child would leave a child nobody kills
+    (Popen is interrupted after the fork, `proc` never set): it would run on, and write
+    its per-run file after the harness has gone.  Hold the signal until Popen has
+    returned, then raise it, so the handler below kills the child."""
+    pending = []
+    wanted = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers are the main thread's; elsewhere nothing to defer
+        return
+    old = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+    for s in pending[:1]:
+        handler = old[s]
+        if callable(handler):
+            handler(s, None)  # the harness's own handler: raises KeyboardInterrupt
+        elif handler == signal.SIG_DFL:
+            raise KeyboardInterrupt
 
 
 def _kill(proc: subprocess.Popen) -> None:

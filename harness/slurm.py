@@ -26,6 +26,7 @@ import json
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 from . import per_machine, report, runner, session, store
@@ -377,6 +378,9 @@ def plan(a) -> tuple[Path, Suite, dict]:
 def command(a) -> int:
     try:
         d, suite, meta = plan(a)
+        if not (Path(meta["bin_dir"]) / "labyrinth").is_file():  # every task would fail on it
+            raise SlurmError(f"no labyrinth in {meta['bin_dir']} (build first, or give --bin-dir as the "
+                             f"nodes see it)")
         pending = write(d, suite, meta)
         n = meta["tasks"]
         print(f"harness slurm: {suite.name}: {meta['configurations']} configurations, {meta['runs']} runs "
@@ -396,7 +400,7 @@ def command(a) -> int:
               f"{merge_job}; results in {d / 'merged'}")
         return 0
     except SlurmError as e:
-        print(f"harness slurm: {e}", flush=True)
+        print(f"harness slurm: {e}", file=sys.stderr)
         return session.EXIT_USAGE
 
 
@@ -426,7 +430,7 @@ def merge_command(a) -> int:
     try:
         status = merge(d, a.array_job or None)
     except SlurmError as e:
-        print(f"harness slurm-merge: {e}")
+        print(f"harness slurm-merge: {e}", file=sys.stderr)
         return session.EXIT_USAGE
     per_machine_dirs = split_by_machine(d / "merged")
     for sub in per_machine_dirs:

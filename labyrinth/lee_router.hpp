@@ -56,7 +56,7 @@ class Worker {
         row_((uint32_t)(2 * maze_.width)), plane_((uint32_t)(maze_.width * maze_.height)) {
     if (req.private_memory.filter) th_.set_private(memory_->predicate());
     const size_t cells = (size_t)maze_.cells();
-    temp_ = static_cast<int32_t*>(memory_->allocate(blocks_.temp_bytes));
+    temp_ = static_cast<lee::Temp*>(memory_->allocate(blocks_.temp_bytes));
     std::fill_n(temp_, cells, lee::kUnreached);
     visit_ = static_cast<uint32_t*>(memory_->allocate(blocks_.visit_bytes));
     std::fill_n(visit_, cells, 0u);
@@ -149,6 +149,20 @@ class Worker {
     }
   }
 
+  // The queue says which cells expand next: fetch the rows above and below
+  // one a few entries ahead (its own row is the line just used).  Integer
+  // arithmetic: at the grid's ends these addresses lie outside it, which a
+  // prefetch tolerates and a pointer must not.
+  static constexpr size_t kPrefetchAhead = 32;
+  void prefetch(uint32_t i) const {
+    const uintptr_t t = (uintptr_t)temp_ + (uintptr_t)i * sizeof(lee::Temp), dt = row_ * sizeof(lee::Temp);
+    const uintptr_t g = (uintptr_t)shared_ + (uintptr_t)i * sizeof(Cell), dg = row_ * sizeof(Cell);
+    __builtin_prefetch((const void*)(t + dt), 1);
+    __builtin_prefetch((const void*)(t - dt), 1);
+    __builtin_prefetch((const void*)(g + dg), 0);
+    __builtin_prefetch((const void*)(g - dg), 0);
+  }
+
   void push(Tx& tx, uint32_t i) {
     if (tail_ == queue_cap_) grow_queue(tx);
     queue_[tail_++] = i;
@@ -198,6 +212,7 @@ class Worker {
     while (head < tail_) {
       const size_t level_end = tail_;
       while (head < level_end) {
+        if (head + kPrefetchAhead < tail_) prefetch(queue_[head + kPrefetchAhead]);
         const uint32_t f = queue_[head++];
         const int32_t v = temp_[f];
         const uint32_t goal = goal0 | (f & 1);
@@ -226,7 +241,7 @@ class Worker {
     const Cell weight = read(tx, n) + 1;
     if (((Cell)temp_[n] > v + weight && weight < lee::kOccupied) || reached) {
       if (ring_[n >> 1]) return;
-      temp_[n] = (int32_t)(v + weight);
+      temp_[n] = (lee::Temp)(v + weight);
       if (!reached) push(tx, n);
       else goal_seen_[n & 1] = weight - 1;
     }
@@ -239,7 +254,7 @@ class Worker {
 
   // pathFromOtherSide(): the other layer at this point leads down.
   bool other_side_leads_down(uint32_t cur, uint32_t other) const {
-    const int32_t sq = temp_[other];
+    const int32_t sq = temp_[other];  // int arithmetic, as Manchester's
     if (sq == lee::kVia || sq == lee::kForcedVia) return false;
     if (!(sq <= temp_[cur])) return false;
     return temp_[other - 2] < sq || temp_[other + 2] < sq || temp_[other - row_] < sq || temp_[other + row_] < sq;
@@ -294,7 +309,7 @@ class Worker {
         } else if (tx.load(&shared_[other]) + 1 >= lee::kOccupied) {
           return false;
         }
-        temp_[cur] = temp_[other] = (int32_t)mark;
+        temp_[cur] = temp_[other] = (lee::Temp)mark;
         touched_.push_back(other);
         writes_.push_back({cur, mark});
         writes_.push_back({other, mark});
@@ -348,7 +363,7 @@ class Worker {
   std::unique_ptr<PrivateMemory> memory_;
   lee::WorkerBlocks blocks_;
   const uint32_t row_, plane_;  // cells from y to y + 1; points on a layer
-  int32_t* temp_ = nullptr;
+  lee::Temp* temp_ = nullptr;
   uint32_t* visit_ = nullptr;
   uint32_t generation_ = 0;
   uint32_t* queue_ = nullptr;
@@ -406,6 +421,8 @@ RouteOutcome route_lee(const RouteRequest& req) {
     case Snapshot::kRaw: lee_detail::run_workers<R, Snapshot::kRaw>(rt, req, grid.cells(), out); break;
     case Snapshot::kTracked: lee_detail::run_workers<R, Snapshot::kTracked>(rt, req, grid.cells(), out); break;
     case Snapshot::kReleased: lee_detail::run_workers<R, Snapshot::kReleased>(rt, req, grid.cells(), out); break;
+    case Snapshot::kPrivatized:
+      throw std::invalid_argument("--rules lee-tm has no privatized shape (STAMP's rules have: --rules stamp)");
   }
   out.tm_config = rt.describe();
   out.final_grid = grid.in_maze_order();

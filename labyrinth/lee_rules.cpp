@@ -57,7 +57,7 @@ std::vector<int64_t> Grid::in_maze_order() const {
 
 WorkerBlocks worker_blocks(const Maze& maze, bool raw_copy) {
   size_t cells = (size_t)maze.cells();
-  return {cells * sizeof(int32_t), cells * sizeof(uint32_t), (2 * cells + 2) * sizeof(uint32_t),
+  return {cells * sizeof(Temp), cells * sizeof(uint32_t), (2 * cells + 2) * sizeof(uint32_t),
           raw_copy ? cells * sizeof(Cell) : 0};
 }
 

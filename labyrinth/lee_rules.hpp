@@ -21,6 +21,12 @@ constexpr Cell kForcedVia = 6001;
 constexpr Cell kTrack = 8192;
 // The private wave's "not reached yet" (Manchester's TEMP_EMPTY).
 constexpr int32_t kUnreached = 10000;
+// A temp-grid cell.  16 bits hold every value Manchester's wave writes: a
+// cell is entered only at a cost below kUnreached, the goal at most that
+// plus the largest shared value + 1 (8193), vias are marked 6000 and 6001;
+// half the bytes of an int keep the temp grid in a core's L2 cache.
+using Temp = int16_t;
+static_assert(kUnreached + kTrack + 1 < INT16_MAX);
 
 // The order Lee-TM lays routes in: shortest first by squared length; among
 // equal lengths, later file lines first (Manchester pushes each route at the

@@ -290,10 +290,14 @@ int main(int argc, char** argv) {
   app.add_option("--tm", o.tm, tm_help)->capture_default_str();
   app.add_option("--tm-opt", o.tm_opts, "runtime option KEY=VALUE (repeatable)");
   std::map<std::string, lb::Snapshot> snapshots{
-      {"raw", lb::Snapshot::kRaw}, {"tracked", lb::Snapshot::kTracked}, {"released", lb::Snapshot::kReleased}};
+      {"raw", lb::Snapshot::kRaw},
+      {"tracked", lb::Snapshot::kTracked},
+      {"released", lb::Snapshot::kReleased},
+      {"privatized", lb::Snapshot::kPrivatized}};
   app.add_option("--snapshot", o.snapshot,
                  "grid copy: raw (plain, STAMP's STM build), tracked (every cell read through the TM), "
-                 "released (tracked, then early-released a cache line at a time)")
+                 "released (tracked, then early-released a cache line at a time), privatized (copy, expansion and "
+                 "traceback outside the transaction: only the claim is transactional)")
       ->transform(CLI::CheckedTransformer(snapshots));
   std::map<std::string, lb::PrivateAccess> accesses{{"direct", lb::PrivateAccess::kDirect},
                                                     {"instrumented", lb::PrivateAccess::kInstrumented}};

@@ -20,6 +20,10 @@ nlohmann::json stats_json(const lbtm::Stats& s) {
       {"aborts_locked", s.aborts_locked},
       {"aborts_explicit", s.aborts_explicit},
       {"aborts_other", s.aborts_other},
+      {"aborts_capacity", s.aborts_capacity},
+      {"aborts_conflict", s.aborts_conflict},
+      {"aborts_lock", s.aborts_lock},
+      {"fallbacks", s.fallbacks},
       {"read_set_total", s.read_set_total},
       {"read_set_max", s.read_set_max},
       {"read_set_mean", mean(s.read_set_total, s.commits)},
@@ -118,9 +122,11 @@ nlohmann::json RunRecord::to_json() const {
   // A failed run carries no numbers that could be mistaken for a measurement.
   if (ok && outcome != nullptr) {
     double copy = 0, expand = 0;
+    uint64_t reroutes = 0;
     for (const WorkerResult& w : outcome->workers) {
       copy += w.copy_s;
       expand += w.expand_s;
+      reroutes += w.reroutes;
     }
     j["time"] = {{"elapsed_s", outcome->elapsed_s},
                  {"user_s", usage_after.user_s - usage_before.user_s},
@@ -131,8 +137,10 @@ nlohmann::json RunRecord::to_json() const {
                    {"minor_faults", usage_after.minor_faults - usage_before.minor_faults},
                    {"major_faults", usage_after.major_faults - usage_before.major_faults}};
     j["tm_stats"] = stats_json(total_stats(*outcome));
+    j["router"] = {{"reroutes", reroutes}};
     j["counters"] = counters.is_null() ? nlohmann::json{{"available", false}, {"reason", "not measured"}} : counters;
   } else {
+    j["router"] = nullptr;
     j["counters"] = nullptr;
     j["time"] = nullptr;
     j["memory"] = nullptr;

@@ -12,8 +12,10 @@
 namespace lb {
 
 // How the routing transaction copies the shared grid (DESIGN.md, "The
-// transactional shapes of Labyrinth").
-enum class Snapshot { kRaw, kTracked, kReleased };
+// transactional shapes of Labyrinth").  kPrivatized: copy, expansion and
+// traceback outside any transaction; only the claim is one, and a failed
+// claim routes again from a fresh copy (Quislant et al.; Ruan, Liu, Spear).
+enum class Snapshot { kRaw, kTracked, kReleased, kPrivatized };
 // How expansion and traceback reach the private grid and queue.
 enum class PrivateAccess { kDirect, kInstrumented };
 
@@ -48,6 +50,7 @@ struct WorkerResult {
   double copy_s = 0;    // grid copies (snapshot), every attempt
   double expand_s = 0;  // expansion and traceback, every attempt
   uint64_t queue_grows = 0;  // expansion queue doubled (a wave re-queued past the grid's size), every attempt
+  uint64_t reroutes = 0;  // privatized: claims that found a cell taken and routed again
   // Lee-TM rules only: routes that could not be laid, vias laid (forced ones
   // among them).
   int64_t failed = 0, vias = 0, forced_vias = 0;

@@ -71,6 +71,18 @@ TM_PURE static inline void copy_row_raw(Cell* dst, const Cell* src, int64_t n) {
 #endif
 }
 
+// The privatized shape's search runs outside any transaction: its private
+// accesses go straight to memory whatever the access policy.
+struct PlainAccess {
+  template <class T>
+  T load(const T* p) { return *p; }
+  template <class T>
+  void store(T* p, T v) { *p = v; }
+  // Outside a transaction a block is the caller's at once and freed at once.
+  void* alloc(size_t bytes, const lbtm::BlockSource& src) { return src.allocate(src.ctx, bytes); }
+  void free(void* p, size_t bytes, const lbtm::BlockSource& src) { src.deallocate(src.ctx, p, bytes); }
+};
+
 struct alignas(64) WorkQueue {
   int64_t head = 0;  // next position in the work order; read and written in transactions
 };
@@ -78,9 +90,11 @@ struct alignas(64) WorkQueue {
 template <class R, bool kInstrumented>
 class Worker {
   using Tx = typename R::Tx;
-  using P = Access<kInstrumented>;
+  // A runtime that models hardware sees the private accesses too (tm.hpp).
+  static constexpr bool kTracked = kInstrumented || lbtm::tracks_every_access_v<R>;
+  using P = Access<kTracked>;
   // Queue entries are words when instrumented (the TM works in words).
-  using QEntry = std::conditional_t<kInstrumented, uint64_t, uint32_t>;
+  using QEntry = std::conditional_t<kTracked, uint64_t, uint32_t>;
 
  public:
   Worker(R& rt, int id, const RouteRequest& req, SharedGrid& grid, WorkQueue& work)
@@ -119,6 +133,7 @@ class Worker {
 
  private:
   void route_pair(uint32_t pair_index) {
+    if (req_.params.snapshot == Snapshot::kPrivatized) return route_privatized(pair_index);
     const Pair& pair = maze_.pairs[pair_index];
     uint32_t* path = nullptr;
     uint32_t length = 0;
@@ -150,16 +165,63 @@ class Worker {
     test_slowdown(started);
   }
 
+  // The privatized shape: copy, search and traceback outside any
+  // transaction; one transaction claims the path if every interior cell is
+  // still empty, and commits nothing otherwise (no restart: the stale copy
+  // is outside it), in which case the pair is routed again from a fresh copy.
+  void route_privatized(uint32_t pair_index) {
+    const Pair& pair = maze_.pairs[pair_index];
+    PlainAccess plain;
+    for (;;) {
+      auto t0 = now();
+      copy_raw();
+      auto t1 = now();
+      add_seconds(&result_.copy_s, t0, t1);
+      uint32_t n = search_in_tx(plain, pair);
+      committed_queue_ = queue_;  // no transaction: a queue grown by the search is the worker's now
+      committed_capacity_ = queue_capacity_;
+      add_seconds(&result_.expand_s, t1, now());
+      if (n == 0) return;  // no path on this copy: as STAMP, the pair fails
+      uint32_t* path = nullptr;
+      th_.atomically([&](Tx& tx) {
+        path = nullptr;
+        Cell* g = shared_.cells();
+        for (uint32_t i = 1; i + 1 < n; ++i)
+          if (tx.load(&g[trace_[i]]) != kEmpty) return;
+        uint32_t* p = static_cast<uint32_t*>(tx.alloc(n * sizeof(uint32_t)));
+        std::memcpy(p, trace_, n * sizeof(uint32_t));
+        for (uint32_t i = 1; i + 1 < n; ++i) tx.store(&g[p[i]], kFull);
+        path = p;
+      });
+      if (path != nullptr) {
+        result_.paths.push_back({pair_index, std::vector<uint32_t>(path, path + n)});
+        std::free(path);
+        return;
+      }
+      ++result_.reroutes;
+    }
+  }
+
+  // STAMP's STM build: a plain copy, not seen by the TM.
+  void copy_raw() {
+    const Cell* src = shared_.cells();
+    for (int64_t z = 0; z < layout_.depth; ++z)
+      for (int64_t y = 0; y < layout_.height; ++y)
+        copy_row_raw(&grid_[layout_.at(0, y, z)], &src[layout_.shared_index(0, y, z)], layout_.width);
+  }
+
   // grid_copy(): the shared grid into the private one.
   void snapshot(Tx& tx) {
     const Cell* src = shared_.cells();
     const int64_t w = layout_.width;
     switch (req_.params.snapshot) {
       case Snapshot::kRaw:
-        for (int64_t z = 0; z < layout_.depth; ++z)
-          for (int64_t y = 0; y < layout_.height; ++y)
-            copy_row_raw(&grid_[layout_.at(0, y, z)], &src[layout_.shared_index(0, y, z)], w);
-        return;
+        if constexpr (!lbtm::tracks_every_access_v<R>) {
+          copy_raw();
+          return;
+        }
+        [[fallthrough]];  // hardware tracks the plain copy as it tracks every access
+      case Snapshot::kPrivatized:  // never inside a transaction (route_privatized)
       case Snapshot::kTracked:
       case Snapshot::kReleased:
         for (int64_t z = 0; z < layout_.depth; ++z)
@@ -190,14 +252,17 @@ class Worker {
   // Out of line: inlined into each runtime's atomically() it compiled to
   // different code per runtime (callgrind: 236M instructions under seq, 252M
   // under stm, for the same work); out of line it is the same 233M for all.
-  __attribute__((noinline)) uint32_t search_in_tx(Tx& tx, const Pair& pair) {
+  // X is the transaction, or PlainAccess outside one (route_privatized).
+  template <class X>
+  __attribute__((noinline)) uint32_t search_in_tx(X& tx, const Pair& pair) {
     bool found = expand(tx, layout_.at(pair.src), layout_.at(pair.dst));
     return found ? traceback(tx, pair.dst) : 0;
   }
 
   // PdoExpansion(): breadth-first wave from the source; a cell is queued
   // again whenever a cheaper way to it is found.
-  bool expand(Tx& tx, uint32_t src, uint32_t dst) {
+  template <class X>
+  bool expand(X& tx, uint32_t src, uint32_t dst) {
     const int64_t xc = req_.params.x_cost, yc = req_.params.y_cost, zc = req_.params.z_cost;
     const uint32_t row = (uint32_t)layout_.row, plane = (uint32_t)layout_.plane;
     const uint32_t last_plane = layout_.last_plane_start(), second_plane = layout_.second_plane_start();
@@ -215,7 +280,7 @@ class Worker {
       }
     };
     while (head < tail) {
-      if constexpr (!kInstrumented) {
+      if constexpr (!kTracked) {
         // The queue says which cells expand next: fetch the neighbourhood of
         // one a few entries ahead (other rows and planes are other lines).
         if (head + kPrefetchAhead < tail) {
@@ -244,7 +309,8 @@ class Worker {
 
   static constexpr size_t kPrefetchAhead = 8;
 
-  void push(Tx& tx, size_t& tail, uint32_t i) {
+  template <class X>
+  void push(X& tx, size_t& tail, uint32_t i) {
     if (tail == queue_capacity_) grow_queue(tx);
     P::store(tx, &queue_[tail++], (QEntry)i);
   }
@@ -257,7 +323,9 @@ class Worker {
   // next attempt starts from the last committed queue (restore_queue()).
   // Pure under libitm: the copy needs no logging (every attempt refills the
   // queue), and tx.alloc/free with a source are pure themselves.
-  TM_PURE void grow_queue(Tx& tx) {
+  // X is the transaction, or PlainAccess outside one (route_privatized).
+  template <class X>
+  TM_PURE void grow_queue(X& tx) {
     size_t bigger = queue_capacity_ * 2;
     const lbtm::BlockSource& src = memory_->tx_source();
     auto* q = static_cast<QEntry*>(tx.alloc(bigger * sizeof(QEntry), src));
@@ -309,7 +377,8 @@ class Worker {
                                      {-1, 0, 0, 4}, {0, -1, 0, 5}, {0, 0, -1, 6}};
 
   // traceToNeighbor(): '<=' favours the later neighbour over the current best.
-  void trace_to(Tx& tx, const Point& curr, const Move& m, bool use_momentum, Point& next) {
+  template <class X>
+  void trace_to(X& tx, const Point& curr, const Move& m, bool use_momentum, Point& next) {
     int64_t x = curr.x + m.dx, y = curr.y + m.dy, z = curr.z + m.dz;
     if (x < 0 || x >= layout_.width || y < 0 || y >= layout_.height || z < 0 || z >= layout_.depth) return;
     Cell value = P::load(tx, &grid_[layout_.at(x, y, z)]);
@@ -320,7 +389,8 @@ class Worker {
 
   // PdoTraceback(): from the destination down the cost gradient to the
   // source (value 0).  Fills trace_ with shared indices; 0 if stuck.
-  uint32_t traceback(Tx& tx, const Coord& dst) {
+  template <class X>
+  uint32_t traceback(X& tx, const Coord& dst) {
     Point next{dst.x, dst.y, dst.z, P::load(tx, &grid_[layout_.at(dst)]), 0};
     uint32_t n = 0;
     for (;;) {

@@ -8,6 +8,7 @@ RouteOutcome route_lock(const RouteRequest&);
 RouteOutcome route_stm(const RouteRequest&);
 RouteOutcome route_tbb(const RouteRequest&);
 RouteOutcome route_itm(const RouteRequest&);
+RouteOutcome route_htm_model(const RouteRequest&);
 
 const std::vector<RuntimeEntry>& runtime_table() {
   static const std::vector<RuntimeEntry> table = {
@@ -17,6 +18,10 @@ const std::vector<RuntimeEntry>& runtime_table() {
       {"tbb", "tbb::speculative_spin_mutex: lock elision where the CPU has RTM, else a spin lock", &route_tbb},
       {"itm", "GCC libitm via __transaction_atomic; method from ITM_DEFAULT_METHOD (no --snapshot released)",
        &route_itm},
+      {"htm-model",
+       "a software model of best-effort hardware TM: L1-bounded write set, line-granularity requester-wins "
+       "conflicts, fallback lock (tm/htm_model.hpp; a model, not hardware)",
+       &route_htm_model},
   };
   return table;
 }
@@ -32,6 +37,7 @@ const char* to_string(Snapshot s) {
     case Snapshot::kRaw: return "raw";
     case Snapshot::kTracked: return "tracked";
     case Snapshot::kReleased: return "released";
+    case Snapshot::kPrivatized: return "privatized";
   }
   return "?";
 }

@@ -117,6 +117,8 @@ def config_of(record: dict) -> Config:
         v = _get(record, a["record"])
         if v is not None:
             d[a["name"]] = v
+    if _get(record, "input.format") == "lee" and "input" in d:
+        d["input"] = f"lee-tm/{d['input']}"  # the harness's name for a Lee-TM board (harness/inputs.py)
     d.setdefault("input", "?")
     d.setdefault("tm", "?")
     d.setdefault("threads", 0)

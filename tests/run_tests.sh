@@ -10,7 +10,7 @@
 # LB_TEST_CONFIGS="release asan" limits the configurations (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./install_deps.sh
+./install_deps.sh --tests
 
 jobs=$(nproc)
 configs=${LB_TEST_CONFIGS:-release asan tsan fuzz}

@@ -59,10 +59,13 @@ class DirectRuntime {
         *p = v;
         return;
       }
-      uintptr_t old;
+      uintptr_t old, w;
       std::memcpy(&old, p, sizeof old);
+      std::memcpy(&w, &v, sizeof w);
       undo_.push_back({p, old});
-      *p = v;
+      // Atomic (relaxed, a plain store on x86): callers may read shared
+      // memory outside any transaction, as Labyrinth's privatized copy does.
+      __atomic_store_n(reinterpret_cast<Word*>(p), w, __ATOMIC_RELAXED);
     }
     void release(const void*, size_t) {}
     [[noreturn]] void restart() { throw Abort{AbortCause::kExplicit}; }
@@ -73,6 +76,7 @@ class DirectRuntime {
 
    private:
     friend class Thread;
+    using Word = uintptr_t __attribute__((may_alias));
     struct UndoEntry {
       void* addr;
       uintptr_t old;
@@ -82,7 +86,8 @@ class DirectRuntime {
       allocs_.clear();
     }
     void roll_back(Stats& s) {
-      for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) std::memcpy(it->addr, &it->old, sizeof(uintptr_t));
+      for (auto it = undo_.rbegin(); it != undo_.rend(); ++it)
+        __atomic_store_n(reinterpret_cast<Word*>(it->addr), it->old, __ATOMIC_RELAXED);
       allocs_.on_abort(s);
     }
     void commit(Stats& s) {

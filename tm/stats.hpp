@@ -14,7 +14,11 @@ enum class AbortCause : uint8_t {
   kValidation,  // a location in the read set changed under us
   kLocked,      // a location we needed was locked by another committer
   kExplicit,    // the body asked for it (tx.restart())
-  kOther,       // anything the runtime cannot attribute (capacity, HTM, ...)
+  kOther,       // anything the runtime cannot attribute
+  // Best-effort hardware TM (tm/htm_model.hpp), as RTM reports them:
+  kCapacity,    // the read or write set no longer fits (a written line would be evicted)
+  kConflict,    // another thread's access to one of our lines (the requester won)
+  kLock,        // the fallback lock was taken (lock subscription)
 };
 
 struct Stats {
@@ -23,7 +27,12 @@ struct Stats {
   uint64_t aborts_locked = 0;
   uint64_t aborts_explicit = 0;
   uint64_t aborts_other = 0;
-  // Read-set and write-set sizes (entries) of committed transactions.
+  uint64_t aborts_capacity = 0;  // htm-model only, like the next three
+  uint64_t aborts_conflict = 0;
+  uint64_t aborts_lock = 0;
+  uint64_t fallbacks = 0;        // acquisitions of the fallback lock
+  // Read-set and write-set sizes (entries) of committed transactions: words
+  // for stm, cache lines for htm-model (its speculative commits only).
   uint64_t read_set_total = 0;
   uint64_t read_set_max = 0;
   uint64_t write_set_total = 0;
@@ -35,7 +44,8 @@ struct Stats {
   uint64_t irrevocable = 0;      // commits that ran serial-irrevocable (libitm; 0 elsewhere)
 
   uint64_t aborts() const {
-    return aborts_validation + aborts_locked + aborts_explicit + aborts_other;
+    return aborts_validation + aborts_locked + aborts_explicit + aborts_other + aborts_capacity + aborts_conflict +
+           aborts_lock;
   }
   void count_abort(AbortCause c) {
     switch (c) {
@@ -43,6 +53,9 @@ struct Stats {
       case AbortCause::kLocked: ++aborts_locked; break;
       case AbortCause::kExplicit: ++aborts_explicit; break;
       case AbortCause::kOther: ++aborts_other; break;
+      case AbortCause::kCapacity: ++aborts_capacity; break;
+      case AbortCause::kConflict: ++aborts_conflict; break;
+      case AbortCause::kLock: ++aborts_lock; break;
     }
   }
   void count_commit(uint64_t read_set, uint64_t write_set) {
@@ -58,6 +71,10 @@ struct Stats {
     aborts_locked += o.aborts_locked;
     aborts_explicit += o.aborts_explicit;
     aborts_other += o.aborts_other;
+    aborts_capacity += o.aborts_capacity;
+    aborts_conflict += o.aborts_conflict;
+    aborts_lock += o.aborts_lock;
+    fallbacks += o.fallbacks;
     read_set_total += o.read_set_total;
     read_set_max = std::max(read_set_max, o.read_set_max);
     write_set_total += o.write_set_total;

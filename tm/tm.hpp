@@ -105,6 +105,14 @@ struct InTransaction {
 // Is the calling thread inside atomically() (in a body, or committing)?
 inline bool in_transaction() { return detail::tx_depth > 0; }
 
+// A runtime that models hardware TM sees every memory access of a
+// transaction, private or not; it says so with
+// `static constexpr bool kTracksEveryAccess = true`, and a caller then sends
+// through tx even the accesses it would otherwise make plainly (Labyrinth's
+// raw grid copy, its direct private accesses).
+template <class R>
+inline constexpr bool tracks_every_access_v = requires { requires R::kTracksEveryAccess; };
+
 // Transactional accesses are word-sized: the STM versions memory in words.
 template <class T>
 inline constexpr bool is_tm_word_v =

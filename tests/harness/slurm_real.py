@@ -96,9 +96,9 @@ class SlurmArrayTest(TempDirTest):
         d = self.tmp / "slurm"
         out = self.slurm_cli(suite_file, "--out", d, "--tasks", self.TASKS, "--bin-dir", FAKE_BIN,
                              "--cache-dir", self.tmp / "cache", "--time-per-task", "1", "--cpus-per-task", 1,
-                             "--submit", hang=True)
+                             "--at-once", 2, "--partition", slurm_cluster.PARTITION, "--submit", hang=True)
         self.assertIn("submitted array job", out)
-        self.assertIn(f"#SBATCH --array=1-{self.TASKS}", (d / "array.sbatch").read_text())
+        self.assertIn(f"#SBATCH --array=1-{self.TASKS}%2", (d / "array.sbatch").read_text())
         self.wait(d)
         merged = d / "merged"
         recs = by_run(merged)
@@ -134,7 +134,7 @@ class SlurmArrayTest(TempDirTest):
         self.assertEqual(before[2].count(b"\n"), hung)
         out = self.slurm_cli("--out", d, "--submit")
         self.assertIn("tasks 2 still have runs to do", out)
-        self.assertIn("#SBATCH --array=2\n", (d / "array.sbatch").read_text())
+        self.assertIn("#SBATCH --array=2%2\n", (d / "array.sbatch").read_text())
         self.wait(d)
         subs = json.loads((d / "slurm.json").read_text())["submissions"]
         self.assertEqual([x["tasks"] for x in subs], [[1, 2, 3], [2]])

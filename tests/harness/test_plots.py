@@ -2,7 +2,7 @@
 import shutil
 import tomllib
 
-from helpers import TempDirTest
+from helpers import REPO, TempDirTest
 from harness import history, store
 from harness.suite import parse_suite
 import plots
@@ -22,6 +22,11 @@ inputs = ["random-x8-y8-z3-n4"]
 tm = "stm"
 threads = [1, 2]
 snapshot = ["raw", "tracked", "released"]
+[[matrix]]
+inputs = ["random-x8-y8-z3-n4"]
+tm = "htm-model"
+threads = [1, 2]
+snapshot = ["raw", "privatized"]
 """
 
 
@@ -41,7 +46,8 @@ class PlotsTest(TempDirTest):
         paths = plots.render_dir(copy, history_file=hist)
         names = {p.name for p in paths}
         for stem in ("runtimes-random-x8-y8-z3-n4", "allocators-random-x8-y8-z3-n4",
-                     "early-release-stm-random-x8-y8-z3-n4", "history"):
+                     "early-release-stm-random-x8-y8-z3-n4", "htm-random-x8-y8-z3-n4", "htm-placement",
+                     "history"):
             for ext in ("png", "svg"):
                 self.assertIn(f"{stem}.{ext}", names)
         for p in paths:
@@ -54,6 +60,8 @@ class PlotsTest(TempDirTest):
                     self.assertIn(needle, svg, f"{p.name} lacks {needle!r}")
                 if p.stem != "history":
                     self.assertIn("revision: fakerev", svg)
+                if p.stem.startswith("htm"):  # a model result says so
+                    self.assertIn("MODEL result", svg)
                 self.assertIn("threads" if p.stem != "history" else "revision", svg)  # axes are labelled
 
     def test_no_figure_without_the_data_for_it(self):
@@ -108,3 +116,22 @@ class FigureStyleTest(TempDirTest):
         day = recs[0]["timestamp"][:10]
         self.assertIn(day, svg)
         self.assertIn("95% interval", svg)
+
+
+class LeeTmFigureTest(TempDirTest):
+    """Watson et al.'s figure, from the committed Lee-TM reference records alone."""
+
+    def test_speedup_and_aborts_with_and_without_early_release(self):
+        ref = REPO / "results" / "reference" / "lee-tm-small"
+        copy = self.tmp / "copy"
+        copy.mkdir()
+        for name in ("runs.jsonl", "machine.json", "manifest.json"):
+            shutil.copy(ref / name, copy / name)
+        names = {p.name for p in plots.render_dir(copy)}
+        for board in ("testBoard", "sparselong"):
+            for ext in ("png", "svg"):
+                self.assertIn(f"lee-tm-stm-lee-tm_{board}.{ext}", names)
+        svg = (copy / "figures" / "lee-tm-stm-lee-tm_sparselong.svg").read_text()
+        for needle in ("suite: lee-tm-small", "input: lee-tm/sparselong", "speedup over seq", "aborts",
+                       "tracked: no early release", "released: early release", "raw: private copy", "threads"):
+            self.assertIn(needle, svg)

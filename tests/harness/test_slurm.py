@@ -41,6 +41,12 @@ class ScriptTest(TempDirTest):
         d, _ = self.write_dir("--tasks", 50)
         self.assertIn(f"#SBATCH --array=1-{len(tiny_suite().configs)}\n", (d / "array.sbatch").read_text())
 
+    def test_refuses_a_bin_dir_without_labyrinth(self):
+        r = self.harness_cli("slurm", "quick", "--out", self.tmp / "s", "--bin-dir", self.tmp)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no labyrinth", r.stderr)
+        self.assertFalse((self.tmp / "s").exists())
+
     def test_array_spec(self):
         self.assertEqual(slurm.array_spec([1, 2, 3, 5, 7, 8], 4), "1-3,5,7-8%4")
         self.assertEqual(slurm.array_spec([2], None), "2")
@@ -51,7 +57,7 @@ class ScriptTest(TempDirTest):
         other.write_text(tiny_suite(reps=5).source)
         r = self.harness_cli("slurm", other, "--out", d, "--bin-dir", FAKE_BIN)
         self.assertEqual(r.returncode, 2)
-        self.assertIn("another suite", r.stdout)
+        self.assertIn("another suite", r.stderr)
 
     def test_merge_marks_what_a_task_did_not_record_and_resubmits_only_it(self):
         d, _ = self.write_dir("--tasks", 3)
