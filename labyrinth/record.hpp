@@ -10,10 +10,11 @@
 #include "labyrinth/maze.hpp"
 #include "labyrinth/route_types.hpp"
 #include "labyrinth/summary.hpp"
+#include "schema/run_schema.hpp"  // generated from schema/run.schema.json
 
 namespace lb {
 
-inline constexpr const char* kRecordSchema = "labyrinth-bench/run/1";
+inline constexpr const char* kRecordSchema = LB_RECORD_SCHEMA;  // schema/run.schema.json, x-version
 
 // CPU time and faults of the process, for the routing phase's deltas.
 struct ProcessUsage {

@@ -8,17 +8,11 @@
 //  - private direct: yes: expansion and traceback run in a transaction_pure
 //    call, uninstrumented as STAMP's hand-instrumented code;
 //  - private instrumented: yes, always logged: libitm has no notion of
-//    private memory, so --private-filter has no effect.
-#include <stdexcept>
-
+//    private memory, so it runs only with --private-filter off.
+// The router refuses what cannot be expressed, from ItmRuntime::capabilities().
 #include "labyrinth/router.hpp"
 #include "tm/itm.hpp"
 
 namespace lb {
-RouteOutcome route_itm(const RouteRequest& req) {
-  if (req.params.snapshot == Snapshot::kReleased)
-    throw std::invalid_argument(
-        "itm cannot express --snapshot released: libitm has no early release (use raw or tracked)");
-  return route<lbtm::ItmRuntime>(req);
-}
+RouteOutcome route_itm(const RouteRequest& req) { return route<lbtm::ItmRuntime>(req); }
 }  // namespace lb

@@ -71,25 +71,34 @@ def paths(node: dict | None = None, prefix: str = "") -> list[str]:
     return out
 
 
-def _required_when_ok(node: dict) -> dict:
+def version_number(version: str) -> int:
+    """labyrinth-bench/run/N -> N."""
+    return int(version.rsplit("/", 1)[1])
+
+
+def _required_when_ok(node: dict, version: int) -> dict:
+    """Every declared field, except x-optional ones and those added (x-since)
+    after the record's version, which older records lack."""
     props = object_properties(node)
-    out: dict = {"required": [n for n, c in props.items() if not c.get("x-optional")]}
-    children = {n: _required_when_ok(c) for n, c in props.items() if object_properties(c)}
+    out: dict = {"required": [n for n, c in props.items()
+                              if not c.get("x-optional") and c.get("x-since", 1) <= version]}
+    children = {n: _required_when_ok(c, version) for n, c in props.items() if object_properties(c)}
     if children:
         out["properties"] = children
     return out
 
 
-def _validation_schema() -> dict:
+def _validation_schema(version: str) -> dict:
     s = copy.deepcopy(SCHEMA)
     ok_rule = next(r for r in s["allOf"] if r["if"]["properties"]["status"].get("const") == "ok")
-    ok_rule["then"] = {"allOf": [ok_rule["then"], _required_when_ok(SCHEMA)]}
-    s["properties"]["schema"]["enum"] = list(ACCEPTED)
+    ok_rule["then"] = {"allOf": [ok_rule["then"], _required_when_ok(SCHEMA, version_number(version))]}
+    s["properties"]["schema"]["const"] = version
     s["properties"]["failure"]["oneOf"][1]["properties"]["reason"]["enum"] = list(FAILURE_REASONS)
     return s
 
 
-_VALIDATOR = jsonschema.Draft202012Validator(_validation_schema())
+# One validator per version this reader accepts: a record is held to its own version.
+_VALIDATORS = {v: jsonschema.Draft202012Validator(_validation_schema(v)) for v in ACCEPTED}
 
 
 def problems(record) -> list[str]:
@@ -99,7 +108,7 @@ def problems(record) -> list[str]:
     if record.get("schema") not in ACCEPTED:
         return [f"schema {record.get('schema')!r} is not one this reader knows ({', '.join(ACCEPTED)})"]
     out = []
-    for e in sorted(_VALIDATOR.iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path]):
+    for e in sorted(_VALIDATORS[record["schema"]].iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path]):
         inner = [c for c in e.context if c.validator_value != "null"]
         if inner:  # a nullable object (oneOf null, object): say what is wrong inside the object
             e = inner[0]

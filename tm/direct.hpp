@@ -44,6 +44,9 @@ class DirectRuntime {
   }
 
   Options describe() const { return {{"name", name_}}; }
+  // Nothing is validated, so there is nothing to release early; private
+  // stores skip the undo log; a restart replays the undo log.
+  Capabilities capabilities() const { return {Support::kNotNeeded, Support::kYes, Support::kYes, true}; }
 
   class Tx {
    public:
@@ -147,5 +150,8 @@ struct LockRuntime : DirectRuntime<std::mutex> {
   static constexpr const char* kName = "lock";
   LockRuntime(Options o, int max_threads) : DirectRuntime(kName, std::move(o), max_threads, false) {}
 };
+
+static_assert(Runtime<SeqRuntime>);
+static_assert(Runtime<LockRuntime>);
 
 }  // namespace lbtm

@@ -6,37 +6,18 @@
 #include <string>
 #include <thread>
 
+#include "tm/backoff.hpp"
+#include "tm/options.hpp"
+
 namespace lbtm {
 
 namespace {
 
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
 // Spin a little, then give the CPU away: with more threads than cores the
 // thread we wait for is often not running.
 inline void pause_or_yield(unsigned& spins) {
   if (++spins < 64) cpu_relax();
   else std::this_thread::yield();
-}
-
-unsigned take_unsigned(Options& o, const char* key, unsigned def, unsigned lo, unsigned hi) {
-  auto it = o.find(key);
-  if (it == o.end()) return def;
-  size_t used = 0;
-  unsigned long v = 0;
-  try {
-    v = std::stoul(it->second, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != it->second.size() || v < lo || v > hi)
-    throw std::invalid_argument("htm-model: option " + std::string(key) + "=" + it->second +
-                                " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  o.erase(it);
-  return unsigned(v);
 }
 
 bool take_choice(Options& o, const char* key, const char* yes, const char* no, bool def) {
@@ -66,18 +47,18 @@ HtmModelRuntime::HtmModelRuntime(Options options, int max_threads) : max_threads
     throw std::invalid_argument("htm-model: at most " + std::to_string(kMaxThreads) + " threads (got " +
                                 std::to_string(max_threads) + ")");
   l1_ = read_l1d_geometry();
-  unsigned sets = take_unsigned(options, "l1_sets", l1_.sets, 1, 1u << 20);
-  unsigned ways = take_unsigned(options, "l1_ways", l1_.ways, 1, 1024);
-  unsigned line = take_unsigned(options, "line_bytes", l1_.line_bytes, 8, 4096);
+  unsigned sets = take_unsigned_option(options, "htm-model", "l1_sets", l1_.sets, 1, 1u << 20);
+  unsigned ways = take_unsigned_option(options, "htm-model", "l1_ways", l1_.ways, 1, 1024);
+  unsigned line = take_unsigned_option(options, "htm-model", "line_bytes", l1_.line_bytes, 8, 4096);
   if (!std::has_single_bit(line)) throw std::invalid_argument("htm-model: line_bytes must be a power of two");
   if (sets != l1_.sets || ways != l1_.ways || line != l1_.line_bytes) l1_ = {sets, ways, line, "options"};
   line_log2_ = unsigned(std::countr_zero(line));
-  read_lines_ = take_unsigned(options, "read_lines", kDefaultReadBytes / line, 1, 1u << 26);
-  retries_ = take_unsigned(options, "retries", 5, 0, 1000);
+  read_lines_ = take_unsigned_option(options, "htm-model", "read_lines", kDefaultReadBytes / line, 1, 1u << 26);
+  retries_ = take_unsigned_option(options, "htm-model", "retries", 5, 0, 1000);
   capacity_retries_ = take_choice(options, "capacity", "retry", "fallback", false);
   subscribe_ = take_choice(options, "subscribe", "yes", "no", true);
-  table_log2_ = take_unsigned(options, "table_log2", 22, 10, 28);
-  backoff_log2_ = take_unsigned(options, "backoff_log2", 10, 0, 24);
+  table_log2_ = take_unsigned_option(options, "htm-model", "table_log2", 22, 10, 28);
+  backoff_log2_ = take_unsigned_option(options, "htm-model", "backoff_log2", 10, 0, 24);
   if (!options.empty()) throw std::invalid_argument("htm-model: unknown option '" + options.begin()->first + "'");
   table_.reset(new Entry[size_t(1) << table_log2_]());
   slots_.reset(new Slot[size_t(max_threads)]);
@@ -275,13 +256,7 @@ HtmModelRuntime::Thread::Thread(HtmModelRuntime& rt, int id)
 HtmModelRuntime::Thread::~Thread() = default;
 
 void HtmModelRuntime::Thread::backoff(unsigned attempt) {
-  rng_ ^= rng_ << 13;
-  rng_ ^= rng_ >> 7;
-  rng_ ^= rng_ << 17;
-  unsigned lg = std::min(attempt + 1, tx_.rt_.backoff_log2_);
-  uint64_t spins = lg == 0 ? 0 : rng_ & ((uint64_t(1) << lg) - 1);
-  for (uint64_t i = 0; i < spins; ++i) cpu_relax();
-  if (attempt >= 2) std::this_thread::yield();
+  randomized_backoff(rng_, attempt, tx_.rt_.backoff_log2_, 2);
 }
 
 }  // namespace lbtm

@@ -61,6 +61,11 @@ class HtmModelRuntime {
 
   HtmModelRuntime(Options options, int max_threads);
   Options describe() const;
+  // Early release drops lines; restart and tx.alloc as everywhere.  The private
+  // predicate is kNotNeeded by design, not kNo: the model's point is that
+  // hardware sees every access (kTracksEveryAccess), so the router sends all of
+  // them through tx whatever --private-filter says, and describe() is a model's.
+  Capabilities capabilities() const { return {Support::kYes, Support::kNotNeeded, Support::kYes, true}; }
   const L1Geometry& l1() const { return l1_; }
 
  private:
@@ -297,5 +302,6 @@ class HtmModelRuntime::Thread {
 
 // Is R a runtime that sees every access (tm.hpp: kTracksEveryAccess)?
 static_assert(tracks_every_access_v<HtmModelRuntime>);
+static_assert(Runtime<HtmModelRuntime>);
 
 }  // namespace lbtm

@@ -22,9 +22,11 @@
 //    is registered (and ml_wt beyond).  So the runtime sets ml_wt, libitm's
 //    own multi-thread default, before the first transaction: every run is
 //    then retryable.  describe() records the method and where it came from.
-//  - tx.release(): libitm has no early release (refuse the shape that needs
-//    it).  The private predicate is ignored: the compiler instruments private
-//    accesses too, unless the caller keeps them in a TM_PURE function.
+//  - tx.release(): libitm has no early release, and set_private() has nothing
+//    to hand the predicate to: the compiler instruments private accesses too,
+//    unless the caller keeps them in a TM_PURE function.  capabilities() says
+//    both (Support::kNo), so a caller refuses the options that need them up
+//    front; likewise restart under the methods that cannot roll it back.
 //  - tx.alloc/free: malloc/free, which libitm itself undoes on abort and
 //    defers to commit; counted through TM_PURE counters.  With a caller's
 //    BlockSource, an AllocLog kept by TM_PURE calls: a (re)execution first
@@ -61,12 +63,14 @@ TM_PURE bool never();  // false, but the compiler cannot know it
 class ItmRuntime {
  public:
   static constexpr const char* kName = "itm";
-  static constexpr bool kHasEarlyRelease = false;
   class Tx;
   class Thread;
 
   ItmRuntime(Options options, int max_threads);
   Options describe() const;
+  Capabilities capabilities() const {
+    return {Support::kNo, Support::kNo, cancel_ok_ ? Support::kYes : Support::kNo, true};
+  }
   const std::string& method() const { return method_; }
   bool restart_rolls_back() const { return cancel_ok_; }
 
@@ -117,7 +121,7 @@ class ItmRuntime::Tx {
 class ItmRuntime::Thread {
  public:
   Thread(ItmRuntime& rt, int id);
-  void set_private(PrivatePredicate) {}  // see the file comment
+  void set_private(PrivatePredicate) {}  // capabilities().private_predicate is kNo (file comment)
 
   template <class Body>
   void atomically(Body&& body) {
@@ -156,5 +160,7 @@ class ItmRuntime::Thread {
   Tx tx_;
   Stats stats_;
 };
+
+static_assert(Runtime<ItmRuntime>);
 
 }  // namespace lbtm

@@ -1,12 +1,13 @@
 // Per-thread transaction statistics, summed into the result record.
 //
 // Every runtime keeps one Stats per thread and fills what applies to it
-// (a lock never aborts on validation; libitm hides its read set).  The
-// harness and the figures read these by the names of the fields, so a rename
-// here is a change of the result schema.
+// (a lock never aborts on validation; libitm hides its read set).  Their
+// names, meanings and units are declared in schema/run.schema.json.
 #pragma once
 #include <algorithm>
 #include <cstdint>
+
+#include "schema/run_schema.hpp"  // generated: LBTM_STATS_COUNTERS
 
 namespace lbtm {
 
@@ -21,27 +22,14 @@ enum class AbortCause : uint8_t {
   kLock,        // the fallback lock was taken (lock subscription)
 };
 
+// The counters are the schema's TM statistics marked x-counter
+// (schema/run.schema.json), generated into LBTM_STATS_COUNTERS: a new
+// counter is a line in the schema and the runtime code that counts it; the
+// fields, their sum over threads and the record's names follow from here.
 struct Stats {
-  uint64_t commits = 0;
-  uint64_t aborts_validation = 0;
-  uint64_t aborts_locked = 0;
-  uint64_t aborts_explicit = 0;
-  uint64_t aborts_other = 0;
-  uint64_t aborts_capacity = 0;  // htm-model only, like the next three
-  uint64_t aborts_conflict = 0;
-  uint64_t aborts_lock = 0;
-  uint64_t fallbacks = 0;        // acquisitions of the fallback lock
-  // Read-set and write-set sizes (entries) of committed transactions: words
-  // for stm, cache lines for htm-model (its speculative commits only).
-  uint64_t read_set_total = 0;
-  uint64_t read_set_max = 0;
-  uint64_t write_set_total = 0;
-  uint64_t write_set_max = 0;
-  uint64_t released = 0;         // read-set entries dropped by early release
-  uint64_t aborted_ns = 0;       // wall time spent in attempts that aborted
-  uint64_t tx_allocs = 0;        // tx.alloc() calls in committed attempts
-  uint64_t tx_allocs_undone = 0; // blocks given back because their attempt aborted
-  uint64_t irrevocable = 0;      // commits that ran serial-irrevocable (libitm; 0 elsewhere)
+#define LBTM_STATS_FIELD(member, how, record_name, scale) uint64_t member = 0;
+  LBTM_STATS_COUNTERS(LBTM_STATS_FIELD)
+#undef LBTM_STATS_FIELD
 
   uint64_t aborts() const {
     return aborts_validation + aborts_locked + aborts_explicit + aborts_other + aborts_capacity + aborts_conflict +
@@ -65,27 +53,24 @@ struct Stats {
     write_set_total += write_set;
     write_set_max = std::max(write_set_max, write_set);
   }
+  // Threads' statistics combine as the schema says: summed, or the largest.
   Stats& operator+=(const Stats& o) {
-    commits += o.commits;
-    aborts_validation += o.aborts_validation;
-    aborts_locked += o.aborts_locked;
-    aborts_explicit += o.aborts_explicit;
-    aborts_other += o.aborts_other;
-    aborts_capacity += o.aborts_capacity;
-    aborts_conflict += o.aborts_conflict;
-    aborts_lock += o.aborts_lock;
-    fallbacks += o.fallbacks;
-    read_set_total += o.read_set_total;
-    read_set_max = std::max(read_set_max, o.read_set_max);
-    write_set_total += o.write_set_total;
-    write_set_max = std::max(write_set_max, o.write_set_max);
-    released += o.released;
-    aborted_ns += o.aborted_ns;
-    tx_allocs += o.tx_allocs;
-    tx_allocs_undone += o.tx_allocs_undone;
-    irrevocable += o.irrevocable;
+#define LBTM_STATS_COMBINE(member, how, record_name, scale) member = combine_##how(member, o.member);
+    LBTM_STATS_COUNTERS(LBTM_STATS_COMBINE)
+#undef LBTM_STATS_COMBINE
     return *this;
   }
+  // f(name in the record, value in the record's unit) for every counter.
+  template <class F>
+  void for_each(F&& f) const {
+#define LBTM_STATS_VISIT(member, how, record_name, scale) f(record_name, member, scale);
+    LBTM_STATS_COUNTERS(LBTM_STATS_VISIT)
+#undef LBTM_STATS_VISIT
+  }
+
+ private:
+  static uint64_t combine_sum(uint64_t a, uint64_t b) { return a + b; }
+  static uint64_t combine_max(uint64_t a, uint64_t b) { return std::max(a, b); }
 };
 
 }  // namespace lbtm

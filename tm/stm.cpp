@@ -4,35 +4,16 @@
 #include <charconv>
 #include <string>
 
+#include "tm/backoff.hpp"
+#include "tm/options.hpp"
+
 namespace lbtm {
-
-namespace {
-unsigned take_option(Options& o, const char* key, unsigned def, unsigned lo, unsigned hi) {
-  auto it = o.find(key);
-  if (it == o.end()) return def;
-  // Digits only (std::from_chars): no sign, no space, no wrap-around as stoul has.
-  const std::string& text = it->second;
-  unsigned long v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
-    throw std::invalid_argument("stm: option " + std::string(key) + "=" + text + " must be an integer in [" +
-                                std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  o.erase(it);
-  return unsigned(v);
-}
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-}  // namespace
 
 StmRuntime::StmRuntime(Options options, int max_threads) : max_threads_(max_threads) {
   if (max_threads < 1) throw std::invalid_argument("need at least one thread");
-  locks_log2_ = take_option(options, "locks_log2", 20, 4, 28);
-  stripe_log2_ = take_option(options, "stripe_log2", 3, 3, 16);
-  backoff_log2_ = take_option(options, "backoff_log2", 12, 0, 24);
+  locks_log2_ = take_unsigned_option(options, "stm", "locks_log2", 20, 4, 28);
+  stripe_log2_ = take_unsigned_option(options, "stm", "stripe_log2", 3, 3, 16);
+  backoff_log2_ = take_unsigned_option(options, "stm", "backoff_log2", 12, 0, 24);
   if (!options.empty()) throw std::invalid_argument("stm: unknown option '" + options.begin()->first + "'");
   lock_mask_ = (uint64_t(1) << locks_log2_) - 1;
   locks_.reset(new Lock[size_t(1) << locks_log2_]());  // all free, version 0
@@ -93,13 +74,7 @@ StmRuntime::Thread::Thread(StmRuntime& rt, int id) : tx_(rt), rng_(0x9E3779B97F4
 }
 
 void StmRuntime::Thread::backoff(unsigned attempt) {
-  rng_ ^= rng_ << 13;
-  rng_ ^= rng_ >> 7;
-  rng_ ^= rng_ << 17;
-  unsigned lg = std::min(attempt + 1, tx_.rt_.backoff_log2_);
-  uint64_t spins = lg == 0 ? 0 : rng_ & ((uint64_t(1) << lg) - 1);
-  for (uint64_t i = 0; i < spins; ++i) cpu_relax();
-  if (attempt >= 3) std::this_thread::yield();  // let a preempted lock holder run
+  randomized_backoff(rng_, attempt, tx_.rt_.backoff_log2_, 3);  // yield from the fourth retry
 }
 
 }  // namespace lbtm

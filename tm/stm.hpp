@@ -33,6 +33,7 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tm/alloc_log.hpp"
@@ -49,6 +50,7 @@ class StmRuntime {
 
   StmRuntime(Options options, int max_threads);
   Options describe() const;
+  Capabilities capabilities() const { return {Support::kYes, Support::kYes, Support::kYes, true}; }
 
  private:
   using Lock = std::atomic<uint64_t>;
@@ -139,6 +141,7 @@ class StmRuntime::Tx {
   }
   // Every word read still has the version it had when read (<= rv).
   bool validate() const {
+    ++validations_;
     return reads_.all_of([&](uintptr_t a) {
       uint64_t v = rt_.lock_for(a).load(std::memory_order_acquire);
       if (v & 1) {
@@ -171,6 +174,7 @@ class StmRuntime::Tx {
   // Returns kOther-free cause on failure via `cause`; true when committed.
   bool commit(Stats& s, AbortCause& cause);
   void roll_back(Stats& s) { allocs_.on_abort(s); }
+  uint64_t take_validations() { return std::exchange(validations_, 0); }
 
   StmRuntime& rt_;
   PrivatePredicate private_;
@@ -180,6 +184,7 @@ class StmRuntime::Tx {
   std::vector<Owned> owned_;
   AllocLog allocs_;
   uint64_t released_ = 0;
+  mutable uint64_t validations_ = 0;  // validate() calls of this attempt (Stats::validations)
 };
 
 class StmRuntime::Thread {
@@ -196,13 +201,17 @@ class StmRuntime::Thread {
       AbortCause cause;
       try {
         body(tx_);
-        if (tx_.commit(stats_, cause)) return;
+        bool committed = tx_.commit(stats_, cause);
+        stats_.validations += tx_.take_validations();
+        if (committed) return;
       } catch (const Abort& a) {
         cause = a.cause;
       } catch (...) {  // not ours: give back the attempt's memory, let it through
+        stats_.validations += tx_.take_validations();
         tx_.roll_back(stats_);
         throw;
       }
+      stats_.validations += tx_.take_validations();
       tx_.roll_back(stats_);
       stats_.count_abort(cause);
       stats_.aborted_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -218,5 +227,7 @@ class StmRuntime::Thread {
   Stats stats_;
   uint64_t rng_;
 };
+
+static_assert(Runtime<StmRuntime>);
 
 }  // namespace lbtm

@@ -61,4 +61,6 @@ struct TbbRuntime : DirectRuntime<tbb::speculative_spin_mutex, TbbGuard> {
   }
 };
 
+static_assert(Runtime<TbbRuntime>);
+
 }  // namespace lbtm

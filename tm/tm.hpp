@@ -10,6 +10,10 @@
 //   th.atomically([&](typename R::Tx& tx) { ... });   // runs until it commits
 //   th.stats();                          // this thread's lbtm::Stats
 //   rt.describe();                       // name and configuration, for the record
+//   rt.capabilities();                   // what it can honour (Capabilities below)
+//
+// The concept lbtm::Runtime (end of this file) states this interface as code;
+// every runtime's header checks itself against it.
 //
 // Inside the body, tx offers:
 //   T    tx.load(const T* p)             // T is one machine word (8 bytes)
@@ -43,6 +47,7 @@
 // caller re-initialises its private memory at the start of each attempt, as
 // Labyrinth's router does with its grid copy).
 #pragma once
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -117,5 +122,38 @@ inline constexpr bool tracks_every_access_v = requires { requires R::kTracksEver
 template <class T>
 inline constexpr bool is_tm_word_v =
     std::is_trivially_copyable_v<T> && sizeof(T) == sizeof(uintptr_t);
+
+// Whether a runtime honours one part of the interface.  kNotNeeded: the call
+// is accepted and has nothing to do (a lock keeps no read set to release
+// from); kNo: the runtime cannot do what the call asks, so a caller that
+// relies on it must refuse up front instead of running on without it.
+enum class Support : uint8_t { kYes, kNotNeeded, kNo };
+
+struct Capabilities {
+  Support early_release;      // tx.release() drops words from conflict detection
+  Support private_predicate;  // th.set_private() leaves private memory out of logging
+  Support restart;            // tx.restart() rolls the attempt back and runs it again
+  bool tx_alloc;              // tx.alloc()/free() are undone on abort / deferred to commit
+};
+
+// The interface of a runtime, as code: what the comment at the top says.
+template <class R>
+concept Runtime = requires(R& rt, const R& crt, typename R::Thread& th, const typename R::Thread& cth,
+                           typename R::Tx& tx, uint64_t* word, const void* p, size_t n, PrivatePredicate pred) {
+  { R::kName } -> std::convertible_to<const char*>;
+  requires std::constructible_from<R, Options, int>;
+  requires std::constructible_from<typename R::Thread, R&, int>;
+  { crt.describe() } -> std::same_as<Options>;
+  { crt.capabilities() } -> std::same_as<Capabilities>;
+  th.set_private(pred);
+  th.atomically([](typename R::Tx&) {});
+  { cth.stats() } -> std::convertible_to<const Stats&>;
+  { tx.load(static_cast<const uint64_t*>(word)) } -> std::same_as<uint64_t>;
+  tx.store(word, uint64_t{0});
+  tx.release(p, n);
+  tx.restart();
+  { tx.alloc(n) } -> std::same_as<void*>;
+  tx.free(static_cast<void*>(word));
+};
 
 }  // namespace lbtm

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "labyrinth/record.hpp"  // kRecordSchema: the schema's version
 #include "tests/common/run_command.hpp"
 
 namespace {
@@ -48,7 +49,7 @@ TEST(Cli, WritesResultRecord) {
   ASSERT_EQ(r.status, 0) << r.output;
   std::ifstream f(json);
   nlohmann::json j = nlohmann::json::parse(f);
-  EXPECT_EQ(j["schema"], "labyrinth-bench/run/1");
+  EXPECT_EQ(j["schema"], lb::kRecordSchema);
   EXPECT_EQ(j["status"], "ok");
   EXPECT_EQ(j["tm"]["name"], "lock");
   EXPECT_EQ(j["threads"], 2);

@@ -28,8 +28,8 @@ inline lb::RouteOutcome route(const lb::Maze& maze, const std::string& tm, int t
 
 // Routes and verifies; returns the summary for comparisons.
 inline lb::PathSummary route_verified(const lb::Maze& maze, const std::string& tm, int threads,
-                                      lb::RouterParams params = {}) {
-  lb::RouteOutcome out = route(maze, tm, threads, params);
+                                      lb::RouterParams params = {}, bool private_filter = true) {
+  lb::RouteOutcome out = route(maze, tm, threads, params, private_filter);
   auto paths = lb::all_paths(out);
   lb::VerifyReport report = lb::verify_paths(maze, paths, &out.final_grid);
   EXPECT_TRUE(report.ok) << tm << " x" << threads << ": " << (report.problems.empty() ? "" : report.problems[0]);

@@ -38,11 +38,11 @@ class BinaryRecordsTest(unittest.TestCase):
     def tearDown(self):
         self._tmp.cleanup()
 
-    def run_binary(self, *args, input_path=None):
+    def run_binary(self, *args, input_path=None, env=None):
         out = self.tmp / "record.json"
         out.unlink(missing_ok=True)
         p = subprocess.run([str(self.labyrinth), "-i", str(input_path or self.input), "--json", str(out), *args],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, env=dict(os.environ, **(env or {})))
         self.assertTrue(out.exists(), f"no record: {p.stderr}")
         record = json.loads(out.read_text())
         self.assertEqual(records.problems(record), [], f"{args}: {p.stderr}")
@@ -106,6 +106,20 @@ class BinaryRecordsTest(unittest.TestCase):
             self.assertEqual(r["failure"]["reason"], reason, args)
             self.assertEqual(status, records.exit_status(reason), args)
             self.assertIsNone(r["time"])
+
+    def test_what_a_runtime_cannot_honour_is_refused_up_front(self):
+        """itm (libitm) has no early release, no private-memory predicate, and no
+        restart under its serial methods (ItmRuntime::capabilities())."""
+        serial = {"ITM_DEFAULT_METHOD": "serialirr"}
+        for args, env in ((("--snapshot", "released"), None),
+                          (("--private", "instrumented"), None),
+                          (("-t", "2"), serial)):
+            status, r = self.run_binary("--tm", "itm", *args, env=env)
+            self.assertEqual((status, r["failure"]["reason"]), (2, "usage"), args)
+        for args, env in ((("--private", "instrumented", "--private-filter", "off"), None),
+                          (("-t", "1"), serial)):
+            status, r = self.run_binary("--tm", "itm", *args, env=env)
+            self.assertEqual(status, 0, args)
 
 
 if __name__ == "__main__":

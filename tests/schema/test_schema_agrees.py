@@ -39,7 +39,11 @@ def imports(py: Path) -> set[str]:
 
 class RecordMdTest(unittest.TestCase):
     def test_version(self):
-        self.assertIn(f"(schema `{records.VERSION}`)", RECORD_MD.splitlines()[0])
+        # RECORD.md names the schema's x-version rather than restating it.
+        self.assertIn("(schema `labyrinth-bench/run/N`)", RECORD_MD.splitlines()[0])
+        self.assertRegex(records.VERSION, r"^labyrinth-bench/run/\d+$")
+        for v in records.ACCEPTED:
+            self.assertLessEqual(records.schema.version_number(v), records.schema.version_number(records.VERSION))
 
     def test_every_documented_field_is_declared_and_every_declared_field_documented(self):
         documented = set(record_md_fields())
@@ -68,6 +72,20 @@ class RecordMdTest(unittest.TestCase):
         for name, s in records.TM_STATS.items():
             self.assertTrue(s.get("description"), name)
             self.assertTrue(s.get("x-unit"), name)
+            # Either a counter the runtimes keep (generated into lbtm::Stats) or derived from counters.
+            self.assertTrue(("x-counter" in s) != ("x-derived" in s), name)
+
+    def test_the_cpp_view_is_generated_from_the_schema(self):
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            out = Path(d) / "run_schema.hpp"
+            subprocess.run([sys.executable, str(REPO / "schema" / "gen_cpp.py"), str(records.SCHEMA_FILE), str(out)],
+                           check=True)
+            text = out.read_text()
+        self.assertIn(f'#define LB_RECORD_SCHEMA "{records.VERSION}"', text)
+        counters = [n for n, s in records.TM_STATS.items() if "x-counter" in s]
+        self.assertEqual(re.findall(r'X\(\w+, (?:sum|max), "(\w+)"', text), counters)
 
 
 class AxesTest(unittest.TestCase):
@@ -119,6 +137,20 @@ class ReferenceResultsTest(unittest.TestCase):
                 if r["harness"]["config"]["page_size"] is None:  # asked "4k" vs obtained 4096: not recoverable
                     without_note = {k: v for k, v in r.items() if k != "harness"}
                     self.assertEqual(records.config_of(without_note).key, r["harness"]["config_key"])
+
+    def test_a_field_added_later_is_required_only_from_its_version_on(self):
+        import json
+        old = records.load(REPO / "results" / "reference" / "quick")[0]
+        later = [n for n, s in records.TM_STATS.items() if "x-since" in s]
+        for name in later:
+            since = f"labyrinth-bench/run/{records.TM_STATS[name]['x-since']}"
+            self.assertNotIn(name, old["tm_stats"])
+            self.assertEqual(records.problems(old), [])  # an older record without it is read
+            new = json.loads(json.dumps(old))
+            new["schema"] = since
+            self.assertEqual(records.problems(new), [f"tm_stats: '{name}' is a required property"])
+            new["tm_stats"][name] = 0
+            self.assertEqual(records.problems(new), [])
 
     def test_an_invalid_or_unknown_record_is_refused_with_file_and_line(self):
         import json
