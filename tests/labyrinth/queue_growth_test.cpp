@@ -79,6 +79,10 @@ class QueueGrowth : public ::testing::TestWithParam<Case> {};
 
 TEST_P(QueueGrowth, OldQueueIsFreedOnlyAfterTheCommit) {
   auto [tm, access, filter] = GetParam();
+  if (tm == "itm" && access == lb::PrivateAccess::kInstrumented && filter) {  // refused: itm has no private predicate
+    EXPECT_THROW(lb::find_runtime(tm)->route(request(access, filter)), std::invalid_argument);
+    return;
+  }
   lb::RouteOutcome out = lb::find_runtime(tm)->route(request(access, filter));
   uint64_t grows = 0;
   for (const lb::WorkerResult& w : out.workers) grows += w.queue_grows;
