@@ -296,8 +296,8 @@ int main(int argc, char** argv) {
       {"privatized", lb::Snapshot::kPrivatized}};
   app.add_option("--snapshot", o.snapshot,
                  "grid copy: raw (plain, STAMP's STM build), tracked (every cell read through the TM), "
-                 "released (tracked, then early-released a cache line at a time), privatized (copy, expansion and "
-                 "traceback outside the transaction: only the claim is transactional)")
+                 "released (tracked, each cache line early-released once its row is copied), privatized (copy, "
+                 "expansion and traceback outside the transaction: only the claim is transactional)")
       ->transform(CLI::CheckedTransformer(snapshots));
   std::map<std::string, lb::PrivateAccess> accesses{{"direct", lb::PrivateAccess::kDirect},
                                                     {"instrumented", lb::PrivateAccess::kInstrumented}};

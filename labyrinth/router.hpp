@@ -102,7 +102,10 @@ class Worker {
   Worker(R& rt, int id, const RouteRequest& req, SharedGrid& grid, WorkQueue& work)
       : th_(rt, id), req_(req), maze_(*req.maze), shared_(grid), work_(work), layout_(maze_),
         memory_(req.private_memory.make()), blocks_(worker_blocks(maze_, sizeof(QEntry))) {
-    if (req.private_memory.filter) th_.set_private(memory_->predicate());
+    // Only instrumented private accesses show the TM private memory: with
+    // direct ones the predicate would only be asked, on every shared access
+    // (a call and a few compares per grid cell read in tracked), and say no.
+    if (req.private_memory.filter && kInstrumented) th_.set_private(memory_->predicate());
     grid_ = static_cast<Cell*>(memory_->allocate(blocks_.grid_bytes));
     // Pads are FULL once and for all: copies write only real cells.
     std::fill_n(grid_, layout_.size, kFull);
@@ -225,20 +228,30 @@ class Worker {
         [[fallthrough]];  // hardware tracks the plain copy as it tracks every access
       case Snapshot::kPrivatized:  // never inside a transaction (route_privatized)
       case Snapshot::kTracked:
-      case Snapshot::kReleased:
+      case Snapshot::kReleased: {
+        // released: STAMP's USE_EARLY_RELEASE, a cache line at a time (the
+        // lines STAMP releases: every 8 cells from the grid's start), each
+        // line as soon as its row has been copied rather than after the
+        // whole grid.  What a transaction holds at its end is the same; the
+        // read set never grows beyond a row, and a line released early can
+        // no longer make the rest of the copy abort.
+        const bool release = req_.params.snapshot == Snapshot::kReleased;
+        constexpr int64_t kLine = 64 / sizeof(Cell);
+        int64_t released = 0;  // cells [0, released) of the shared grid released so far
         for (int64_t z = 0; z < layout_.depth; ++z)
           for (int64_t y = 0; y < layout_.height; ++y) {
-            const Cell* s = &src[layout_.shared_index(0, y, z)];
+            int64_t at = layout_.shared_index(0, y, z);
+            const Cell* s = &src[at];
             Cell* d = &grid_[layout_.at(0, y, z)];
             for (int64_t x = 0; x < w; ++x) P::store(tx, &d[x], tx.load(&s[x]));
+            if (release)
+              for (; released + kLine <= at + w; released += kLine) tx.release(&src[released], kLine * sizeof(Cell));
           }
-        if (req_.params.snapshot == Snapshot::kReleased) {
-          // STAMP's USE_EARLY_RELEASE: a cache line at a time, after the copy.
-          constexpr int64_t kLine = 64 / sizeof(Cell);
-          for (int64_t i = 0; i < shared_.size(); i += kLine)
-            tx.release(&src[i], (size_t)std::min(kLine, shared_.size() - i) * sizeof(Cell));
-        }
+        if (release)
+          for (; released < shared_.size(); released += kLine)
+            tx.release(&src[released], (size_t)std::min(kLine, shared_.size() - released) * sizeof(Cell));
         return;
+      }
     }
   }
 

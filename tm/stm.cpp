@@ -41,14 +41,14 @@ bool StmRuntime::Tx::commit(Stats& s, AbortCause& cause) {
     Lock& lock = rt_.lock_for(e.addr);
     uint64_t v = lock.load(std::memory_order_relaxed);
     for (;;) {
-      if (v & 1) {
+      if (v & kLocked) {
         if (mine(v)) break;  // another word of ours in the same stripe
         unlock_owned();
         cause = AbortCause::kLocked;
         return false;
       }
       owned_.push_back({&lock, v});
-      if (lock.compare_exchange_weak(v, reinterpret_cast<uint64_t>(&owned_.back()) | 1, std::memory_order_acquire,
+      if (lock.compare_exchange_weak(v, reinterpret_cast<uint64_t>(&owned_.back()) | kLocked, std::memory_order_acquire,
                                      std::memory_order_relaxed))
         break;
       owned_.pop_back();
@@ -61,7 +61,7 @@ bool StmRuntime::Tx::commit(Stats& s, AbortCause& cause) {
     return false;
   }
   for (const auto& e : writes_) __atomic_store_n(reinterpret_cast<Word*>(e.addr), e.value, __ATOMIC_RELEASE);
-  for (const Owned& o : owned_) o.lock->store(wv << 1, std::memory_order_release);
+  for (const Owned& o : owned_) o.lock->store(wv, std::memory_order_release);
   owned_.clear();
   s.count_commit(reads_.size(), writes_.size());
   s.released += released_;

@@ -2,9 +2,11 @@
 //
 //  - A global version clock and a table of versioned locks; a word's lock is
 //    found by its address stripe (2^stripe_log2 bytes per stripe, 2^locks_log2
-//    locks).  A lock word is `version << 1` when free, and `pointer to the
-//    owner's record | 1` while a committer holds it (so the owner can see its
-//    own locks and the version they had).
+//    locks).  A lock word is the version when free, and `kLocked | pointer to
+//    the owner's record` while a committer holds it (so the owner can see its
+//    own locks and the version they had).  The lock bit is the top bit, so a
+//    held lock compares above every version and "free and no newer than the
+//    snapshot" is one unsigned compare on the load path.
 //  - Writes are buffered in the write set; locks are taken only at commit.
 //  - Every load is checked against the snapshot time rv: a word whose version
 //    is newer makes the transaction try to extend rv (revalidate the read set
@@ -54,6 +56,7 @@ class StmRuntime {
 
  private:
   using Lock = std::atomic<uint64_t>;
+  static constexpr uint64_t kLocked = uint64_t(1) << 63;  // versions stay far below it
   Lock& lock_for(uintptr_t addr) const { return locks_[(addr >> stripe_log2_) & lock_mask_]; }
 
   alignas(64) std::atomic<uint64_t> clock_{0};
@@ -69,6 +72,9 @@ class StmRuntime::Tx {
   T load(const T* p) {
     static_assert(is_tm_word_v<T>);
     if (private_(p)) return *p;
+    // A T aligned to 8 by its type is a whole word (anything else is UB
+    // already); only a less aligned T is checked on every load.
+    if constexpr (alignof(T) < sizeof(uintptr_t)) check_aligned(reinterpret_cast<uintptr_t>(p));
     uintptr_t w = load_word(reinterpret_cast<uintptr_t>(p));
     T v;
     std::memcpy(&v, &w, sizeof v);
@@ -106,57 +112,74 @@ class StmRuntime::Tx {
     uint64_t old;
   };
 
-  explicit Tx(StmRuntime& rt) : rt_(rt) {}
+  explicit Tx(StmRuntime& rt)
+      : rt_(rt), locks_(rt.locks_.get()), lock_mask_(rt.lock_mask_), stripe_log2_(rt.stripe_log2_) {}
   static void check_aligned(uintptr_t a) {
     if (a % sizeof(uintptr_t) != 0) throw std::invalid_argument("stm: transactional word not 8-byte aligned");
   }
 
+  // The fast path, inlined into every load (tm/README.md counts its
+  // instructions): the write set's Bloom filter, the lock, the word, the lock
+  // again, one compare of each, one log append.
   uintptr_t load_word(uintptr_t a) {
-    if (const auto* e = writes_.find(a)) return e->value;
-    check_aligned(a);
-    Lock& lock = rt_.lock_for(a);
+    if (__builtin_expect(writes_.may_contain(a), 0))
+      if (const auto* e = writes_.find(a)) return e->value;
+    const Lock& lock = lock_for(a);
+    uint64_t v1 = lock.load(std::memory_order_acquire);
+    // The acquire load keeps the second look at the lock after it.
+    uintptr_t value = __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE);
+    uint64_t v2 = lock.load(std::memory_order_relaxed);
+    // v1 > rv_: held (kLocked) or newer than the snapshot.
+    if (__builtin_expect(v1 > rv_, 0) || __builtin_expect(v1 != v2, 0)) return load_contended(a);
+    reads_.push(a);
+    return value;
+  }
+  // Locked, changed while we read it, or newer than the snapshot.
+  __attribute__((noinline)) uintptr_t load_contended(uintptr_t a) {
+    const Lock& lock = lock_for(a);
     for (;;) {
       uint64_t v1 = lock.load(std::memory_order_acquire);
-      if (v1 & 1) throw Abort{AbortCause::kLocked};  // we hold no lock before commit
-      // The acquire load keeps the second look at the lock after it.
+      if (v1 & kLocked) throw Abort{AbortCause::kLocked};  // we hold no lock before commit
       uintptr_t value = __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE);
       uint64_t v2 = lock.load(std::memory_order_relaxed);
       if (v1 != v2) {
-        if (v2 & 1) throw Abort{AbortCause::kLocked};
+        if (v2 & kLocked) throw Abort{AbortCause::kLocked};
         continue;  // a commit slipped in between: read again
       }
-      if ((v1 >> 1) > rv_) {
+      if (v1 > rv_) {
         if (!extend()) throw Abort{AbortCause::kValidation};
         continue;
       }
-      reads_.insert(a);
+      reads_.push(a);
       return value;
     }
   }
+  // The runtime's lock table, copied here so the load path reads no pointer.
+  const Lock& lock_for(uintptr_t a) const { return locks_[(a >> stripe_log2_) & lock_mask_]; }
 
   // Is this lock word one of ours (held during our commit)?
   const Owned* mine(uint64_t v) const {
-    auto* o = reinterpret_cast<const Owned*>(v & ~uint64_t(1));
+    auto* o = reinterpret_cast<const Owned*>(v & ~kLocked);
     return (o >= owned_.data() && o < owned_.data() + owned_.size()) ? o : nullptr;
   }
   // Every word read still has the version it had when read (<= rv).
   bool validate() const {
     ++validations_;
     return reads_.all_of([&](uintptr_t a) {
-      uint64_t v = rt_.lock_for(a).load(std::memory_order_acquire);
-      if (v & 1) {
+      uint64_t v = lock_for(a).load(std::memory_order_acquire);
+      if (v & kLocked) {
         const Owned* o = mine(v);
         if (o == nullptr) return false;
         v = o->old;
       }
-      return (v >> 1) <= rv_;
+      return v <= rv_;
     });
   }
   // Move the snapshot forward to now, if what we read is still current.
   bool extend() {
     uint64_t now = rt_.clock_.load(std::memory_order_acquire);
     if (!validate()) return false;
-    rv_ = now;
+    set_rv(now);
     return true;
   }
 
@@ -165,8 +188,9 @@ class StmRuntime::Tx {
     writes_.clear();
     allocs_.clear();
     released_ = 0;
-    rv_ = rt_.clock_.load(std::memory_order_acquire);
+    set_rv(rt_.clock_.load(std::memory_order_acquire));
   }
+  void set_rv(uint64_t rv) { rv_ = rv; }
   void unlock_owned() {
     for (const Owned& o : owned_) o.lock->store(o.old, std::memory_order_release);
     owned_.clear();
@@ -178,8 +202,11 @@ class StmRuntime::Tx {
 
   StmRuntime& rt_;
   PrivatePredicate private_;
+  const Lock* locks_;
+  uint64_t lock_mask_;
+  unsigned stripe_log2_;
   uint64_t rv_ = 0;
-  stm_detail::ReadSet reads_;
+  stm_detail::ReadLog reads_;
   stm_detail::WriteSet writes_;
   std::vector<Owned> owned_;
   AllocLog allocs_;

@@ -42,7 +42,9 @@ TEST(Stm, OpacityWithSharedStripes) {
   tm_cases::opacity(rt, tm_cases::kThreads);
 }
 
-TEST(Stm, SetSizesAreCountedOncePerWord) {
+// The read set logs every read (as TL2 and TinySTM do: a word read three
+// times is three entries); the write set holds each word once.
+TEST(Stm, ReadSetLogsEveryReadWriteSetEveryWordOnce) {
   StmRuntime rt({}, 1);
   StmRuntime::Thread th(rt, 0);
   std::vector<int64_t> w(64, 1);
@@ -55,7 +57,7 @@ TEST(Stm, SetSizesAreCountedOncePerWord) {
   });
   EXPECT_EQ(w[20], 8);
   EXPECT_EQ(w[21], 8);
-  EXPECT_EQ(th.stats().read_set_max, 10u);
+  EXPECT_EQ(th.stats().read_set_max, 30u);
   EXPECT_EQ(th.stats().write_set_max, 2u);
 }
 
