@@ -177,13 +177,19 @@ int allocpage_thread_id() {
   return id;
 }
 
-bool allocpage_init(const allocpage_config& cfg, std::string* error) {
+bool allocpage_init(const allocpage_config& cfg, std::string* error, bool* resource_failure) {
+  bool ignored;
+  bool& resource = resource_failure != nullptr ? *resource_failure : ignored;
+  resource = false;
   if (g) {
     *error = "allocpage: already initialised (one page size per process)";
     return false;
   }
-  auto* a = new Allocator;
   size_t first = std::max(cfg.reserve_bytes, cfg.page_size);
+  allocpage_method method = cfg.method;
+  if (!pagemap_available(cfg.page_size, &method, first, error)) return false;
+  resource = true;  // from here on, a failure is the machine's memory or address space
+  auto* a = new Allocator;
   if (!pagemap_reserve(a->map, cfg.page_size, std::max(cfg.limit_bytes, first), first, cfg.method, error)) {
     delete a;
     return false;

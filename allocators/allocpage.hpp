@@ -71,7 +71,10 @@ const char* allocpage_status_name(allocpage_status s);
 // Sets up the process's allocator.  Returns false with *error saying what to
 // configure when the page size cannot be had as asked (never a silent
 // fallback to another size), or when already initialised.
-bool allocpage_init(const allocpage_config& cfg, std::string* error);
+// *resource_failure (if given) tells the two kinds of failure apart: false,
+// the page size cannot be had here (configuration); true, the machine did not
+// give the memory or address space (mmap failed: a ulimit, memory exhausted).
+bool allocpage_init(const allocpage_config& cfg, std::string* error, bool* resource_failure = nullptr);
 // Unmaps everything.  Only for tests and shutdown: no other thread may be
 // using the allocator, and no page may be used afterwards.
 void allocpage_fini();

@@ -83,8 +83,8 @@ std::string pagemap_size_name(size_t bytes) {
   return std::to_string(bytes) + "B";
 }
 
-bool pagemap_reserve(pagemap& m, size_t page_size, size_t limit, size_t first_commit,
-                     allocpage_method method, std::string* error) {
+bool pagemap_available(size_t page_size, allocpage_method* method_io, size_t first_commit, std::string* error) {
+  allocpage_method& method = *method_io;
   if (page_size != 4 * kKiB && page_size != 2 * kMiB && page_size != kGiB) {
     *error = "allocpage: page size must be 4k, 2m or 1g, not " + std::to_string(page_size) + " bytes";
     return false;
@@ -114,6 +114,12 @@ bool pagemap_reserve(pagemap& m, size_t page_size, size_t limit, size_t first_co
              "; " + hugetlb_advice(page_size, first_commit);
     return false;
   }
+  return true;
+}
+
+bool pagemap_reserve(pagemap& m, size_t page_size, size_t limit, size_t first_commit,
+                     allocpage_method method, std::string* error) {
+  if (!pagemap_available(page_size, &method, first_commit, error)) return false;
   limit = (limit + page_size - 1) / page_size * page_size;
   // Over-reserve by one page so that base can be aligned to the page size,
   // then give back the ragged ends.

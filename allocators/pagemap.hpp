@@ -16,7 +16,11 @@ struct pagemap {
   allocpage_method method = allocpage_method::automatic;  // resolved: never automatic
 };
 
-// Picks the method for the page size (automatic -> a concrete one) and
+// Can page_size pages be had on this machine?  Resolves *method (automatic
+// -> a concrete one).  false + *error with what to configure (enough pages for
+// first_commit bytes) when not: a configuration problem, not a lack of memory.
+bool pagemap_available(size_t page_size, allocpage_method* method, size_t first_commit, std::string* error);
+// Picks the method for the page size (pagemap_available) and
 // reserves limit bytes of inaccessible address space.  false + *error with
 // what to configure (enough pages for first_commit bytes) when the size
 // cannot be had this way.

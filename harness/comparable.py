@@ -25,8 +25,9 @@ class Refusal(Exception):
 
 
 def read_result_dir(path: Path, role: str) -> list[dict]:
-    """Every record of a result directory (or a runs.jsonl); a Refusal if there are
-    none, or if one does not validate against the schema."""
+    """Every valid record of a result directory (or a runs.jsonl); a Refusal if
+    there are none.  A line that is damaged or does not validate against the
+    schema counts as not recorded, with a warning naming it (store.read_records)."""
     path = Path(path)
     if not path.exists():
         raise Refusal(f"{role} {path}: no such result directory")
@@ -34,11 +35,9 @@ def read_result_dir(path: Path, role: str) -> list[dict]:
     if path.is_dir() and not runs.exists():
         raise Refusal(f"{role} {path}: no {store.RUNS} in it (not a result directory, or nothing ran yet)")
     try:
-        records = records_pkg.load(path)  # each record checked against the schema
+        records = records_pkg.load(path, on_invalid=store.warn)  # checked; a damaged line counts as not recorded
     except OSError as e:
         raise Refusal(f"{role} {path}: cannot read {runs}: {e.strerror or e}") from None
-    except records_pkg.RecordError as e:
-        raise Refusal(f"{role} {e}") from None
     if not records:
         raise Refusal(f"{role} {path}: {runs.name} holds no records")
     return records

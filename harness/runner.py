@@ -18,7 +18,7 @@ from pathlib import Path
 
 import records
 
-from . import load
+from . import infra, load
 from .suite import Config, Run
 
 
@@ -79,9 +79,11 @@ def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limi
             # Own session: a timeout kills the whole process group, and Ctrl-C at the
             # terminal reaches only the harness, which then stops the child itself.
             env = dict(os.environ, **dict(cfg.env)) if cfg.env else None
+            # The child dies with the harness, even a harness killed with SIGKILL (infra.py).
             with _interrupts_deferred():
                 proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                                        text=True, errors="replace", start_new_session=True)
+                                        text=True, errors="replace", start_new_session=True,
+                                        preexec_fn=infra.die_with_parent(os.getpid()))
         except OSError as e:
             record = failed_record(cfg, "launch", str(e))
         else:
@@ -91,6 +93,11 @@ def execute(run: Run, input_path: Path, bin_dir: Path, work_dir: Path, time_limi
                 _kill(proc)
                 reason = "timeout"
             exit_status = proc.returncode
+            no_record = not json_path.exists() or json_path.stat().st_size == 0
+            if reason is None and ((exit_status != 0 and infra.disk_full_in(stderr or ""))
+                                   or (no_record and infra.no_space_left(work_dir))):
+                # Not the run's failure: stop the suite; a resume runs it again.
+                raise infra.DiskFull(f"the run could not write its record: {(stderr or '').strip()[-300:]}")
             record = _outcome(cfg, json_path, exit_status, stderr or "", reason, time_limit_s)
     except BaseException:  # Ctrl-C or SIGTERM, at any point: leave no child behind, record nothing
         if proc is not None and proc.returncode is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import inputs, machine, report, runner, store
+from . import infra, inputs, machine, report, runner, store
 from .suite import Suite
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,15 +54,24 @@ def choose_dir(suite: Suite, runs_root: Path, shard, out: Path | None, fresh: bo
 
 def run_suite(suite: Suite, result_dir: Path, bin_dir: Path, cache_dir: Path, shard=None,
               progress: bool = True, log=print) -> int:
-    result_dir.mkdir(parents=True, exist_ok=True)
-    # Two harnesses resuming the same directory would run every missing run twice.
-    with open(result_dir / ".lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log(f"harness: another harness is running in {result_dir}")
-            return EXIT_USAGE
-        return _run_locked(suite, result_dir, bin_dir, cache_dir, shard, progress, log)
+    try:
+        result_dir.mkdir(parents=True, exist_ok=True)
+        # Two harnesses resuming the same directory would run every missing run twice.
+        with open(result_dir / ".lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log(f"harness: another harness is running in {result_dir}")
+                return EXIT_USAGE
+            return _run_locked(suite, result_dir, bin_dir, cache_dir, shard, progress, log)
+    except OSError as e:
+        if not infra.is_disk_full(e):
+            raise
+        # Not a run's failure: nothing is recorded for the run it interrupted.
+        log(f"\nharness: infrastructure error: the disk is full ({e.strerror}) while writing to "
+            f"{result_dir}: the suite stopped.\nharness: free some space and run the same command "
+            f"again: the runs not recorded will run then.")
+        return infra.EXIT_INFRASTRUCTURE
 
 
 def _run_locked(suite, result_dir, bin_dir, cache_dir, shard, progress, log) -> int:
@@ -84,6 +93,9 @@ def _run_locked(suite, result_dir, bin_dir, cache_dir, shard, progress, log) -> 
     if not (result_dir / "machine.json").exists():
         store.write_json(result_dir / "machine.json", machine.describe(REPO))
 
+    stale = infra.remove_stale_files(result_dir)  # what a killed harness left (we hold the lock)
+    if stale:
+        log(f"harness: removed {len(stale)} stale per-run file(s) in {result_dir}: {', '.join(stale[:5])}")
     log_file = store.RunLog(result_dir / store.RUNS)
     done = {(r.get("harness") or {}).get("run_id") for r in store.read_records(result_dir)}
     todo = [r for r in plan if r.run_id not in done]

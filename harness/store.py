@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,10 +42,16 @@ def write_json(path: Path, obj) -> None:
     write_atomic(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
 
 
+def warn(message: str) -> None:
+    print(f"harness: warning: {message}", file=sys.stderr)
+
+
 def read_records(path: Path) -> list[dict]:
-    """Every complete record of a runs.jsonl (or of a result directory), as
-    written, not validated (records.load validates)."""
-    return records.read_jsonl(path)
+    """Every complete record of a runs.jsonl (or of a result directory) that
+    validates against the schema.  A damaged or foreign line (not UTF-8, not
+    JSON, not a record, or one that does not validate) counts as not recorded:
+    a warning names its line, and a resume runs that run again."""
+    return records.load(path, on_invalid=warn)
 
 
 class RunLog:
@@ -66,8 +73,21 @@ class RunLog:
                 os.fsync(f.fileno())
 
     def append(self, record: dict) -> None:
-        line = json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n"
-        with open(self.path, "a") as f:
-            f.write(line)
-            f.flush()
-            os.fsync(f.fileno())
+        data = (json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n").encode()
+        # Unbuffered: on a full disk nothing is left in a buffer to be written again at close.
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            end = os.fstat(fd).st_size
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            except OSError:  # a full disk mid-line: leave no torn line behind
+                try:
+                    os.ftruncate(fd, end)
+                except OSError:
+                    pass  # the reader ignores a torn last line anyway
+                raise
+        finally:
+            os.close(fd)

@@ -61,7 +61,8 @@ class Worker {
     visit_ = static_cast<uint32_t*>(memory_->allocate(blocks_.visit_bytes));
     std::fill_n(visit_, cells, 0u);
     queue_cap_ = blocks_.queue_bytes / sizeof(uint32_t);
-    queue_ = static_cast<uint32_t*>(memory_->allocate(queue_cap_ * sizeof(uint32_t)));
+    queue_ = committed_queue_ = static_cast<uint32_t*>(memory_->allocate(queue_cap_ * sizeof(uint32_t)));
+    committed_cap_ = queue_cap_;
     if constexpr (S == Snapshot::kRaw) copy_ = static_cast<Cell*>(memory_->allocate(blocks_.copy_bytes));
     // The outer ring is never written by the wave (Manchester's ok()); indexed by point.
     ring_.assign(plane_, 0);
@@ -71,7 +72,7 @@ class Worker {
   }
   ~Worker() {
     if (copy_ != nullptr) memory_->deallocate(copy_, blocks_.copy_bytes);
-    memory_->deallocate(queue_, queue_cap_ * sizeof(uint32_t));
+    memory_->deallocate(committed_queue_, committed_cap_ * sizeof(uint32_t));  // one grown in a failed attempt went back
     memory_->deallocate(visit_, blocks_.visit_bytes);
     memory_->deallocate(temp_, blocks_.temp_bytes);
   }
@@ -100,6 +101,7 @@ class Worker {
     bool laid = false;
     th_.atomically([&](Tx& tx) {
       laid = false;
+      restore_queue();
       reset_temp();
       auto t0 = Clock::now();
       if constexpr (S == Snapshot::kRaw) snapshot();
@@ -112,6 +114,8 @@ class Worker {
       for (const Write& w : writes_) tx.store(&shared_[w.cell], w.value);
       laid = true;
     });
+    committed_queue_ = queue_;  // committed: a queue grown in the attempt is the worker's now
+    committed_cap_ = queue_cap_;
     if (laid) {
       result_.paths.push_back({pair_index, path_});
       result_.vias += vias_;
@@ -159,18 +163,32 @@ class Worker {
     __builtin_prefetch((const void*)(g - dg), 0);
   }
 
-  void push(uint32_t i) {
-    if (tail_ == queue_cap_) grow_queue();
+  void push(Tx& tx, uint32_t i) {
+    if (tail_ == queue_cap_) grow_queue(tx);
     queue_[tail_++] = i;
   }
-  // Rare: more re-queueings than twice the cells.
-  void grow_queue() {
+  // Rare: more re-queueings than twice the cells.  Inside the routing
+  // transaction, so through the TM's transaction-safe allocation
+  // (private_memory.hpp refuses a plain free there): the old queue is freed
+  // when the attempt commits, the new one given back if it aborts, and the
+  // next attempt starts from the committed queue (restore_queue()).
+  void grow_queue(Tx& tx) {
     size_t bigger = queue_cap_ * 2;
-    auto* q = static_cast<uint32_t*>(memory_->allocate(bigger * sizeof(uint32_t)));
+    const lbtm::BlockSource& src = memory_->tx_source();
+    auto* q = static_cast<uint32_t*>(tx.alloc(bigger * sizeof(uint32_t), src));
     std::memcpy(q, queue_, queue_cap_ * sizeof(uint32_t));
-    memory_->deallocate(queue_, queue_cap_ * sizeof(uint32_t));
+    tx.free(queue_, queue_cap_ * sizeof(uint32_t), src);
     queue_ = q;
     queue_cap_ = bigger;
+  }
+  // An attempt that grew the queue and aborted gave its queue back, and with
+  // it the list of cells reset_temp() clears: clear them all (rare).
+  void restore_queue() {
+    if (queue_ == committed_queue_) return;
+    queue_ = committed_queue_;
+    queue_cap_ = committed_cap_;
+    std::fill_n(temp_, (size_t)maze_.cells(), lee::kUnreached);
+    tail_ = 0;
   }
 
   // Back to "unreached" wherever the last attempt wrote: every queued cell
@@ -188,8 +206,8 @@ class Worker {
     const uint32_t goal1 = goal0 + 1;
     touched_.insert(touched_.end(), {src, src + 1, goal0, goal1});
     temp_[src] = temp_[src + 1] = 1;
-    push(src);
-    push(src + 1);
+    push(tx, src);
+    push(tx, src + 1);
     size_t head = 0;
     while (head < tail_) {
       const size_t level_end = tail_;
@@ -205,7 +223,7 @@ class Worker {
         const uint32_t o = f ^ 1;
         if (temp_[o] > v && read(tx, o) + 1 < lee::kOccupied) {  // changing layer costs nothing
           temp_[o] = v;
-          push(o);
+          push(tx, o);
         }
         if (temp_[goal0] != lee::kUnreached && temp_[goal1] != lee::kUnreached) return true;
       }
@@ -224,7 +242,7 @@ class Worker {
     if (((Cell)temp_[n] > v + weight && weight < lee::kOccupied) || reached) {
       if (ring_[n >> 1]) return;
       temp_[n] = (lee::Temp)(v + weight);
-      if (!reached) push(n);
+      if (!reached) push(tx, n);
       else goal_seen_[n & 1] = weight - 1;
     }
   }
@@ -350,6 +368,8 @@ class Worker {
   uint32_t generation_ = 0;
   uint32_t* queue_ = nullptr;
   size_t queue_cap_ = 0, tail_ = 0;
+  uint32_t* committed_queue_ = nullptr;  // the queue as of the last commit
+  size_t committed_cap_ = 0;
   Cell* copy_ = nullptr;
   std::vector<uint8_t> ring_;
   std::vector<uint32_t> touched_;

@@ -74,12 +74,11 @@ nlohmann::json malloc_info() {
 }
 
 std::string sha256_file_hex(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot read " + path);
+  // Through the reader's checked read: a path swapped to a FIFO must not block here either.
+  std::string bytes = read_input_text(path);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  char buf[1 << 16];
-  while (f.read(buf, sizeof buf) || f.gcount() > 0) EVP_DigestUpdate(ctx, buf, (size_t)f.gcount());
+  EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_DigestFinal_ex(ctx, md, &n);

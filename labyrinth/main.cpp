@@ -5,7 +5,6 @@
 // Exit status: 0 ok, 1 runtime failure, 2 bad input or usage, 3 verification
 // failed, 4 allocator mismatch (labyrinth/RECORD.md).
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <new>
 #include <string>
@@ -16,10 +15,13 @@
 #include "allocators/malloc_select.hpp"
 #include "allocators/pagemap.hpp"
 #include "labyrinth/board.hpp"
+#include "labyrinth/footprint.hpp"
 #include "labyrinth/grid.hpp"
+#include "labyrinth/int_option.hpp"
 #include "labyrinth/lee_rules.hpp"
 #include "labyrinth/lee_runtimes.hpp"
 #include "labyrinth/maze.hpp"
+#include "labyrinth/output_file.hpp"
 #include "labyrinth/phase_counters.hpp"
 #include "labyrinth/private_memory.hpp"
 #include "labyrinth/record.hpp"
@@ -68,13 +70,16 @@ size_t private_bytes_per_worker(const lb::Maze& maze, size_t page, bool lee_rule
 // One line per routed path: the pair's input line, then the path's cells as
 // shared-grid indices, destination first (what the path hash is taken over).
 bool write_paths(const std::string& file, const lb::Maze& maze, const std::vector<const lb::RoutedPath*>& paths) {
-  std::ofstream f(file, std::ios::trunc);
+  std::string text;
   for (const lb::RoutedPath* p : paths) {
-    f << maze.pairs[p->pair].line << ':';
-    for (uint32_t c : p->cells) f << ' ' << c;
-    f << '\n';
+    text += std::to_string(maze.pairs[p->pair].line) + ':';
+    for (uint32_t c : p->cells) text += ' ' + std::to_string(c);
+    text += '\n';
   }
-  return static_cast<bool>(f.flush());
+  std::string error;
+  if (lb::write_output(file, text, &error)) return true;
+  std::fprintf(stderr, "labyrinth: --paths: %s\n", error.c_str());
+  return false;
 }
 
 std::string input_name(const std::string& path) {
@@ -83,7 +88,7 @@ std::string input_name(const std::string& path) {
   return name;
 }
 
-// Writes the record where --json asked; a file is replaced atomically.
+// Writes the record where --json asked (labyrinth/output_file.hpp).
 bool write_record(const std::string& where, const lb::RunRecord& record) {
   if (where.empty()) return true;
   std::string line = record.to_json().dump() + "\n";
@@ -91,20 +96,10 @@ bool write_record(const std::string& where, const lb::RunRecord& record) {
     std::fputs(line.c_str(), stdout);
     return std::fflush(stdout) == 0;
   }
-  std::string tmp = where + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << line;
-    if (!f.flush()) {
-      std::fprintf(stderr, "labyrinth: cannot write the record to %s\n", tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), where.c_str()) != 0) {
-    std::perror(("labyrinth: cannot write the record to " + where).c_str());
-    return false;
-  }
-  return true;
+  std::string error;
+  if (lb::write_output(where, line, &error)) return true;  // how: labyrinth/output_file.hpp
+  std::fprintf(stderr, "labyrinth: cannot write the record: %s\n", error.c_str());
+  return false;
 }
 
 int fail(const Options& o, lb::RunRecord& record, const char* reason, const std::string& message, int status) {
@@ -117,6 +112,12 @@ int fail(const Options& o, lb::RunRecord& record, const char* reason, const std:
 
 int run(const Options& o, char** argv) {
   FILE* human = o.json == "-" ? stderr : stdout;  // keep stdout pure JSON
+  // Before anything else, and without writing a record: --json may be the clash.
+  std::string clash = lb::check_outputs(o.input, {{"--json", o.json}, {"--paths", o.paths_file}});
+  if (!clash.empty()) {
+    std::fprintf(stderr, "labyrinth: %s\n", clash.c_str());
+    return kBadInput;
+  }
   lb::RunRecord record;
   record.input_path = o.input;
   record.input_name = input_name(o.input);
@@ -187,14 +188,20 @@ int run(const Options& o, char** argv) {
   std::fprintf(human, "Paths to route  = %zu\n", maze.pairs.size());
   req.maze = lee_rules ? &maze : &routed;
   req.order = lee_rules ? lb::lee::work_order(maze) : lb::stamp_work_order(routed);
+  // The whole footprint for the threads asked for, before any of it is taken (footprint.hpp):
+  // what each worker allocates, exactly (page 1), with word-sized queue entries (the larger).
+  const uint64_t per_worker = private_bytes_per_worker(*req.maze, 1, lee_rules, o.snapshot == lb::Snapshot::kRaw);
+  std::string too_big = lb::check_footprint(*req.maze, o.threads, per_worker);
+  if (!too_big.empty()) return fail(o, record, "out-of-memory", too_big, kRuntimeFailure);
   if (o.private_memory == "allocpage") {
     record.private_source = "allocpage";  // also when it cannot be had: the record says what was asked
     size_t page = pagemap_parse_size(o.page_size.empty() ? "4k" : o.page_size);
     std::string error;
+    bool resource = false;
     if (!lb::allocpage_private_memory(page, (size_t)o.threads * private_bytes_per_worker(*req.maze, page, lee_rules,
                                                                                 o.snapshot == lb::Snapshot::kRaw),
-                                      &req.private_memory, &error))
-      return fail(o, record, "usage", error, kBadInput);
+                                      &req.private_memory, &error, &resource))
+      return resource ? fail(o, record, "resource", error, kRuntimeFailure) : fail(o, record, "usage", error, kBadInput);
     req.private_memory.filter = o.private_filter;
     record.private_source = req.private_memory.name;
     record.private_page_size = req.private_memory.page_size;
@@ -211,8 +218,8 @@ int run(const Options& o, char** argv) {
     return fail(o, record, "usage", e.what(), kBadInput);
   } catch (const std::bad_alloc&) {
     return fail(o, record, "out-of-memory",
-                "out of memory: " + std::to_string(o.threads) + " thread(s) each need a private copy of the " +
-                    std::to_string(maze.cells() * 8 / (1024 * 1024)) + " MiB grid",
+                "out of memory: the run needs " +
+                    lb::run_footprint(*req.maze, o.threads, per_worker).describe(),
                 kRuntimeFailure);
   } catch (const std::exception& e) {
     return fail(o, record, "runtime", e.what(), kRuntimeFailure);
@@ -273,11 +280,11 @@ int main(int argc, char** argv) {
                  "lee-tm (Manchester's Lee-TM; boards only)")
       ->check(CLI::IsMember({"stamp", "lee-tm"}))
       ->capture_default_str();
-  app.add_option("-t,--threads", o.threads, "number of worker threads")->check(CLI::Range(1, 1024));
-  app.add_option("-b", o.bend, "bend cost (STAMP: 1)")->check(CLI::Range(int64_t{0}, int64_t{1000000}));
-  app.add_option("-x", o.x, "x movement cost (STAMP: 1)")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  app.add_option("-y", o.y, "y movement cost (STAMP: 1)")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  app.add_option("-z", o.z, "z movement cost (STAMP: 2)")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  app.add_option("-t,--threads", o.threads, "number of worker threads")->transform(lb::whole_number_in(1, 1024));
+  app.add_option("-b", o.bend, "bend cost (STAMP: 1)")->transform(lb::whole_number_in(0, 1000000));
+  app.add_option("-x", o.x, "x movement cost (STAMP: 1)")->transform(lb::whole_number_in(1, 1000000));
+  app.add_option("-y", o.y, "y movement cost (STAMP: 1)")->transform(lb::whole_number_in(1, 1000000));
+  app.add_option("-z", o.z, "z movement cost (STAMP: 2)")->transform(lb::whole_number_in(1, 1000000));
   app.add_flag("-p", o.print, "print the routed maze");
   std::string tm_help = "TM runtime:";
   for (const auto& e : lb::runtime_table()) tm_help += std::string("\n  ") + e.name + ": " + e.summary;
@@ -302,9 +309,15 @@ int main(int argc, char** argv) {
   app.add_option("--private-filter", o.private_filter,
                  "tell the TM which memory is private (on) or let it log everything (off)")
       ->transform(CLI::CheckedTransformer(on_off));
-  app.add_option("--json", o.json, "write the result record (JSON line) to FILE, or - for stdout");
-  app.add_option("--paths", o.paths_file, "write every routed path to FILE (pair's input line: cells)");
-  app.add_option("--repetition", o.repetition, "repetition number, recorded as given");
+  app.add_option("--json", o.json,
+                 "write the result record (JSON line) to FILE, or - for stdout.  Outputs: a regular or new "
+                 "file is replaced atomically (temporary file, renamed over it); a symlink is followed (its "
+                 "target is written, the link stays); a character device or FIFO is written in place; "
+                 "anything else, the input file, or --json and --paths naming one file is refused (exit 2)");
+  app.add_option("--paths", o.paths_file,
+                 "write every routed path to FILE (pair's input line: cells), as --json writes");
+  app.add_option("--repetition", o.repetition, "repetition number, recorded as given")
+      ->transform(lb::whole_number_in(0, INT64_MAX));
   app.add_option("--allocator", o.allocator,
                  "general-purpose malloc: a name from --list-allocators or a library path; the binary "
                  "re-executes itself with it preloaded, and fails (exit 4) if another malloc serves")

@@ -71,6 +71,9 @@ class InputError : public std::runtime_error {
 // Reads a STAMP-format input.  Throws InputError for anything malformed,
 // before any routing: see the reader's comment for the full list.
 Maze read_maze_file(const std::string& path);
+// The bytes of an input file, with the reader's checks on the file itself
+// (a regular file, opened without blocking, at most 1 GiB).  Throws InputError.
+std::string read_input_text(const std::string& path);
 // The same on text already in memory; `name` is used in messages.
 Maze parse_maze(std::string_view text, const std::string& name);
 

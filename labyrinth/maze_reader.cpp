@@ -3,7 +3,7 @@
 // before any routing starts (exit status 2 in the command-line tool).
 //
 // Refused: a file that cannot be opened or is not a regular file (a FIFO or
-// device could hang or never end), an empty file, a file over 1 GiB, a NUL
+// device could hang or never end; checked on the open descriptor), an empty file, a file over 1 GiB, a NUL
 // byte, a line over kMaxLineBytes, an unknown line type, a missing or repeated
 // `d` line, a wrong number of tokens, a token that is not a whole number
 // (trailing garbage included), a number out of range, dimensions below 1 or
@@ -11,17 +11,18 @@
 // is its destination, a wall on a pair's endpoint.
 // Accepted as STAMP does: blank lines, `#` comment lines, `d`/`p` lines in
 // any order, CRLF line ends; also a `#` comment after a complete line.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <unordered_map>
 
 #include "labyrinth/maze.hpp"
+#include "labyrinth/whole_number.hpp"
 
 namespace lb {
 namespace {
@@ -46,14 +47,13 @@ class LineParser {
   [[noreturn]] void fail(const std::string& problem) const { throw InputError(file_, line_, problem); }
 
   int64_t number(std::string_view token) const {
-    std::string_view digits = token;
-    if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
     int64_t value = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (ec == std::errc::result_out_of_range) fail("number '" + std::string(token) + "' is out of range");
-    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty())
-      fail("'" + std::string(token) + "' is not a whole number");
-    return value;
+    switch (parse_whole_number(token, &value)) {  // one sign at most: "+-3" is not a number
+      case WholeNumber::kOk: return value;
+      case WholeNumber::kOutOfRange: fail("number '" + std::string(token) + "' is out of range");
+      case WholeNumber::kNotANumber: break;
+    }
+    fail("'" + std::string(token) + "' is not a whole number");
   }
 
  private:
@@ -201,22 +201,29 @@ Maze parse_maze(std::string_view text, const std::string& name) {
   return maze;
 }
 
-// The file's text, after the checks every input format shares.
-static std::string read_input_text(const std::string& path) {
+std::string read_input_text(const std::string& path) {
+  // Open first, then look at what was opened: a stat() of the path before
+  // the open() let a path swapped to a FIFO in between block in open().
+  // O_NONBLOCK: opening a FIFO or device returns at once; fstat() refuses it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) throw InputError(path, 0, std::string("cannot read: ") + std::strerror(errno));
+  std::unique_ptr<int, void (*)(int*)> close_fd(&fd, [](int* f) { ::close(*f); });
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) throw InputError(path, 0, std::string("cannot read: ") + std::strerror(errno));
+  if (::fstat(fd, &st) != 0) throw InputError(path, 0, std::string("cannot read: ") + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) throw InputError(path, 0, "not a regular file");
   if (st.st_size > kMaxFileBytes) throw InputError(path, 0, "larger than 1 GiB: no valid input is that large");
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw InputError(path, 0, std::string("cannot read: ") + std::strerror(errno));
   std::string text;
   char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) {
-    text.append(buf, n);
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw InputError(path, 0, std::string("read error: ") + std::strerror(errno));
+    }
+    text.append(buf, size_t(n));
     if ((int64_t)text.size() > kMaxFileBytes) throw InputError(path, 0, "larger than 1 GiB: no valid input is that large");
   }
-  if (std::ferror(f.get())) throw InputError(path, 0, std::string("read error: ") + std::strerror(errno));
   return text;
 }
 

@@ -5,6 +5,13 @@
 // on that worker's thread (an allocator may give thread-owned pages), and
 // hands its predicate to the TM runtime, which then leaves that memory out
 // of conflict detection (tm/tm.hpp, "Private memory").
+//
+// Freeing inside a transaction is refused, not merely avoided: a block the
+// transaction wrote may still be in its write set or undo log, and freeing it
+// before the commit lets the commit (or an abort's roll-back) write into
+// freed memory.  Inside a transaction, blocks come and go through the TM's
+// transaction-safe tx.alloc/tx.free with tx_source(), which the runtime
+// frees only once the attempt has committed.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -18,12 +25,37 @@ namespace lb {
 
 class PrivateMemory {
  public:
+  PrivateMemory();
   virtual ~PrivateMemory() = default;
+  PrivateMemory(const PrivateMemory&) = delete;
+  PrivateMemory& operator=(const PrivateMemory&) = delete;
+
+  // Outside transactions only (std::logic_error inside one: use tx_source()).
   // 64-byte aligned; throws std::bad_alloc when it cannot.
-  virtual void* allocate(size_t bytes) = 0;
-  virtual void deallocate(void* p, size_t bytes) = 0;
+  void* allocate(size_t bytes);
+  // Outside transactions only (std::logic_error inside one: use tx_source()).
+  // A bad free (a block this memory did not give, or gave back already) is
+  // never thrown from here: it is counted, and error() describes the first.
+  void deallocate(void* p, size_t bytes);
+  // For tx.alloc(bytes, src) and tx.free(p, bytes, src) inside transactions.
+  const lbtm::BlockSource& tx_source() const { return tx_source_; }
+
   // True for every address inside a block from allocate() that is still live.
   virtual lbtm::PrivatePredicate predicate() const = 0;
+  // The first bad free, empty if none (deferred frees report here too).
+  const std::string& error() const { return error_; }
+
+ protected:
+  virtual void* do_allocate(size_t bytes) = 0;
+  // false: not a block of this memory, or already freed; *why says which.
+  virtual bool do_deallocate(void* p, size_t bytes, std::string* why) noexcept = 0;
+
+ private:
+  static void* source_allocate(void* self, size_t bytes);
+  static void source_deallocate(void* self, void* p, size_t bytes) noexcept;
+  void release(void* p, size_t bytes) noexcept;
+  lbtm::BlockSource tx_source_;
+  std::string error_;
 };
 
 struct PrivateMemorySource {
@@ -38,9 +70,11 @@ PrivateMemorySource malloc_private_memory();
 
 // Private memory from allocpage's exclusive pages of page_size bytes (4 KiB,
 // 2 MiB or 1 GiB), with reserve_bytes mapped and pre-faulted now, before the
-// run (private_memory_allocpage.cpp).  false + *error saying what to configure
-// when the page size cannot be had.  Once per process.
+// run (private_memory_allocpage.cpp), and 4 times that much address space.
+// false + *error when it cannot: *resource_failure false, the page size
+// cannot be had (what to configure); true, the machine did not give the
+// memory or address space.  Once per process.
 bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMemorySource* out,
-                              std::string* error);
+                              std::string* error, bool* resource_failure = nullptr);
 
 }  // namespace lb

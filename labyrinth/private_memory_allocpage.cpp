@@ -34,7 +34,10 @@ class AllocpagePrivateMemory final : public PrivateMemory {
     allocpage_reservation(&base_, &limit_);
   }
 
-  void* allocate(size_t bytes) override {
+  lbtm::PrivatePredicate predicate() const override { return {&owned, this}; }
+
+ protected:
+  void* do_allocate(size_t bytes) override {
     size_t page = allocpage_page_size();
     size_t npages = (std::max<size_t>(bytes, 1) + page - 1) / page;
     // Blocking: the reserve was sized for the run, but a queue that grows
@@ -49,18 +52,19 @@ class AllocpagePrivateMemory final : public PrivateMemory {
     ncached_ = std::min(ncached_ + 1, kCached);
     return p;
   }
-  void deallocate(void* p, size_t) override {
-    // Dropped before the pages can go to another thread; the rest keep their order.
+  bool do_deallocate(void* p, size_t, std::string* why) noexcept override {
+    // Dropped from the cache before the pages can go to another thread; the
+    // rest keep their order.
     uintptr_t begin = reinterpret_cast<uintptr_t>(p);
     int kept = 0;
     for (int i = 0; i < ncached_; ++i)
       if (cached_[i].begin != begin) cached_[kept++] = cached_[i];
     ncached_ = kept;
-    allocpage_status s = allocpage_free(p);
-    if (s != allocpage_status::ok)
-      throw std::logic_error(std::string("allocpage: ") + allocpage_status_name(s) + " of private memory");
+    allocpage_status s = allocpage_free(p);  // detects foreign, double and invalid frees
+    if (s == allocpage_status::ok) return true;
+    *why = std::string("allocpage: ") + allocpage_status_name(s);
+    return false;
   }
-  lbtm::PrivatePredicate predicate() const override { return {&owned, this}; }
 
  private:
   static constexpr int kCached = 4;  // Labyrinth's worker holds 3 blocks: grid, queue, traceback
@@ -88,12 +92,17 @@ class AllocpagePrivateMemory final : public PrivateMemory {
 }  // namespace
 
 bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMemorySource* out,
-                              std::string* error) {
+                              std::string* error, bool* resource_failure) {
   allocpage_config cfg;
   cfg.page_size = page_size;
   cfg.reserve_bytes = reserve_bytes;
-  cfg.limit_bytes = std::max<size_t>(cfg.limit_bytes, 4 * reserve_bytes);
-  if (!allocpage_init(cfg, error)) return false;
+  // Address space sized from the run, not allocpage's 16 GiB default (which
+  // failed under `ulimit -v` whatever the input): the reserve, and room for
+  // queues that grow (a grown queue lives beside the old one until the
+  // routing transaction commits) in refills of the reserve's size.
+  cfg.limit_bytes = 4 * std::max(reserve_bytes, page_size);
+  cfg.refill_bytes = std::max(reserve_bytes, page_size);
+  if (!allocpage_init(cfg, error, resource_failure)) return false;
   out->name = "allocpage";
   out->page_size = static_cast<int64_t>(allocpage_page_size());
   out->make = [] { return std::make_unique<AllocpagePrivateMemory>(); };

@@ -12,18 +12,31 @@ namespace {
 
 class MallocPrivateMemory final : public PrivateMemory {
  public:
-  void* allocate(size_t bytes) override {
+  ~MallocPrivateMemory() override {
+    for (const Block& b : blocks_) std::free(b.begin);  // what a failed run left
+  }
+
+ protected:
+  void* do_allocate(size_t bytes) override {
     size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
+    blocks_.reserve(blocks_.size() + 1);  // so that recording the block cannot throw and leak it
     void* p = std::aligned_alloc(64, rounded);
     if (p == nullptr) throw std::bad_alloc();
     blocks_.push_back({static_cast<char*>(p), static_cast<char*>(p) + bytes});
     return p;
   }
-  void deallocate(void* p, size_t) override {
+  bool do_deallocate(void* p, size_t, std::string* why) noexcept override {
     auto it = std::find_if(blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.begin == p; });
-    if (it != blocks_.end()) blocks_.erase(it);
+    if (it == blocks_.end()) {  // not ours, or freed already: free() would corrupt the heap
+      *why = "not a live block of this worker's memory";
+      return false;
+    }
+    blocks_.erase(it);
     std::free(p);
+    return true;
   }
+
+ public:
   lbtm::PrivatePredicate predicate() const override { return {&contains, this}; }
 
  private:

@@ -49,6 +49,7 @@ struct WorkerResult {
   lbtm::Stats stats;
   double copy_s = 0;    // grid copies (snapshot), every attempt
   double expand_s = 0;  // expansion and traceback, every attempt
+  uint64_t queue_grows = 0;  // expansion queue doubled (a wave re-queued past the grid's size), every attempt
   uint64_t reroutes = 0;  // privatized: claims that found a cell taken and routed again
   // Lee-TM rules only: routes that could not be laid, vias laid (forced ones
   // among them).

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <new>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -79,6 +80,9 @@ struct PlainAccess {
   T load(const T* p) { return *p; }
   template <class T>
   void store(T* p, T v) { *p = v; }
+  // Outside a transaction a block is the caller's at once and freed at once.
+  void* alloc(size_t bytes, const lbtm::BlockSource& src) { return src.allocate(src.ctx, bytes); }
+  void free(void* p, size_t bytes, const lbtm::BlockSource& src) { src.deallocate(src.ctx, p, bytes); }
 };
 
 struct alignas(64) WorkQueue {
@@ -106,14 +110,12 @@ class Worker {
     // Pads are FULL once and for all: copies write only real cells.
     std::fill_n(grid_, layout_.size, kFull);
     queue_capacity_ = blocks_.queue_bytes / sizeof(QEntry);
-    queue_ = static_cast<QEntry*>(memory_->allocate(blocks_.queue_bytes));
+    queue_ = committed_queue_ = static_cast<QEntry*>(memory_->allocate(blocks_.queue_bytes));
+    committed_capacity_ = queue_capacity_;
     trace_ = static_cast<uint32_t*>(memory_->allocate(blocks_.trace_bytes));
   }
-  ~Worker() {
-    memory_->deallocate(trace_, blocks_.trace_bytes);
-    memory_->deallocate(queue_, queue_capacity_ * sizeof(QEntry));
-    memory_->deallocate(grid_, blocks_.grid_bytes);
-  }
+  // Frees only what release_blocks() did not (a run that failed): never throws.
+  ~Worker() { free_blocks(); }
 
   void run() {
     for (;;) {
@@ -130,6 +132,7 @@ class Worker {
       route_pair(req_.order[(size_t)next]);
     }
     result_.stats = th_.stats();
+    release_blocks();
   }
   WorkerResult& result() { return result_; }
 
@@ -143,6 +146,7 @@ class Worker {
     th_.atomically([&](Tx& tx) {
       path = nullptr;
       length = 0;
+      restore_queue();
       auto t0 = now();
       snapshot(tx);
       auto t1 = now();
@@ -157,6 +161,8 @@ class Worker {
       path = p;
       length = n;
     });
+    committed_queue_ = queue_;  // committed: a queue grown in the attempt is the worker's now
+    committed_capacity_ = queue_capacity_;
     if (path != nullptr) {
       result_.paths.push_back({pair_index, std::vector<uint32_t>(path, path + length)});
       std::free(path);  // tx.alloc memory is malloc's once committed (tm/tm.hpp)
@@ -177,6 +183,8 @@ class Worker {
       auto t1 = now();
       add_seconds(&result_.copy_s, t0, t1);
       uint32_t n = search_in_tx(plain, pair);
+      committed_queue_ = queue_;  // no transaction: a queue grown by the search is the worker's now
+      committed_capacity_ = queue_capacity_;
       add_seconds(&result_.expand_s, t1, now());
       if (n == 0) return;  // no path on this copy: as STAMP, the pair fails
       uint32_t* path = nullptr;
@@ -322,17 +330,53 @@ class Worker {
     P::store(tx, &queue_[tail++], (QEntry)i);
   }
 
-  // Rare: a wave that queues more entries than the grid has cells.  Pure
-  // under libitm (private memory from a virtual allocator; the queue is
-  // refilled by every attempt, so nothing here needs rolling back).
+  // Rare: a wave that queues more entries than the grid has cells.  The
+  // old queue may still have entries in the attempt's write set (stm) or
+  // undo log (lock, tbb, itm) when private accesses are instrumented, so it
+  // goes through the TM's transaction-safe free: freed only once the attempt
+  // has committed.  The new one is given back if the attempt aborts, and the
+  // next attempt starts from the last committed queue (restore_queue()).
+  // Pure under libitm: the copy needs no logging (every attempt refills the
+  // queue), and tx.alloc/free with a source are pure themselves.
+  // X is the transaction, or PlainAccess outside one (route_privatized).
   template <class X>
   TM_PURE void grow_queue(X& tx) {
     size_t bigger = queue_capacity_ * 2;
-    auto* q = static_cast<QEntry*>(memory_->allocate(bigger * sizeof(QEntry)));
+    const lbtm::BlockSource& src = memory_->tx_source();
+    auto* q = static_cast<QEntry*>(tx.alloc(bigger * sizeof(QEntry), src));
     for (size_t k = 0; k < queue_capacity_; ++k) P::store(tx, &q[k], P::load(tx, &queue_[k]));
-    memory_->deallocate(queue_, queue_capacity_ * sizeof(QEntry));
+    tx.free(queue_, queue_capacity_ * sizeof(QEntry), src);
     queue_ = q;
     queue_capacity_ = bigger;
+    ++result_.queue_grows;
+  }
+  // Pure under libitm: the worker's own bookkeeping, not shared state.
+  TM_PURE void restore_queue() {
+    queue_ = committed_queue_;
+    queue_capacity_ = committed_capacity_;
+  }
+
+  // After the last transaction: a bad free becomes this worker's error (an
+  // exception from run(), recorded as a failed run), never one thrown from
+  // a destructor.
+  void release_blocks() {
+    free_blocks();
+    if (!memory_->error().empty()) throw std::runtime_error(memory_->error());
+  }
+  void free_blocks() noexcept {
+    auto give_back = [&](auto*& p, size_t bytes) {
+      if (p == nullptr) return;
+      try {
+        memory_->deallocate(p, bytes);
+      } catch (const std::exception&) {  // only inside a transaction, which this is not
+      }
+      p = nullptr;
+    };
+    give_back(trace_, blocks_.trace_bytes);
+    // The committed queue: one grown in an attempt that failed went back with it.
+    give_back(committed_queue_, committed_capacity_ * sizeof(QEntry));
+    queue_ = nullptr;
+    give_back(grid_, blocks_.grid_bytes);
   }
 
   struct Point {
@@ -400,6 +444,8 @@ class Worker {
   Cell* grid_ = nullptr;
   QEntry* queue_ = nullptr;
   size_t queue_capacity_ = 0;
+  QEntry* committed_queue_ = nullptr;  // the queue as of the last commit
+  size_t committed_capacity_ = 0;
   uint32_t* trace_ = nullptr;
   WorkerResult result_;
 };

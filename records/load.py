@@ -23,7 +23,7 @@ def read_jsonl(path: Path) -> list[dict]:
     return [obj for _, obj in _lines(path)]
 
 
-def _lines(path: Path):
+def _lines(path: Path, on_damaged=None):
     path = Path(path)
     if path.is_dir():
         path = path / RUNS
@@ -38,21 +38,33 @@ def _lines(path: Path):
                 continue
             try:
                 yield number, json.loads(line)
-            except json.JSONDecodeError:
+            except ValueError as e:  # not JSON, or not UTF-8 (a line of NUL bytes): JSONDecodeError, UnicodeDecodeError
+                if on_damaged is not None:
+                    on_damaged(number, f"not a JSON line ({type(e).__name__})")
                 continue
 
 
-def load(path: Path) -> list[dict]:
+def load(path: Path, on_invalid=None) -> list[dict]:
     """The records of a result directory (or runs.jsonl), each validated against
-    the schema; raises RecordError at the first that does not."""
+    the schema.  Raises RecordError at the first that does not; with on_invalid,
+    every line that is damaged (not JSON, not UTF-8), foreign (not an object of a
+    known schema) or invalid is instead passed to on_invalid(message), the message
+    naming the file and the line, and counts as not recorded."""
     path = Path(path)
     where = path / RUNS if path.is_dir() else path
+
+    def damaged(number, why):
+        on_invalid(f"{where}:{number}: {why}; counted as not recorded")
+
     out = []
-    for number, record in _lines(path):
+    for number, record in _lines(path, damaged if on_invalid is not None else None):
         bad = problems(record)
         if bad:
-            raise RecordError(f"{where}:{number}: not a valid {ACCEPTED[0]} record: "
-                              + "; ".join(bad[:3]) + (f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""))
+            message = (f"{where}:{number}: not a valid {ACCEPTED[0]} record: " + "; ".join(bad[:3])
+                       + (f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""))
+            if on_invalid is None:
+                raise RecordError(message)
+            on_invalid(message + "; counted as not recorded")
+            continue
         out.append(record)
     return out
-

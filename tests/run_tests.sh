@@ -34,7 +34,7 @@ for c in $configs; do
              ctest --test-dir build/test-tsan --output-on-failure -j "$jobs" -L tsan ;;
     fuzz)    cmake -S . -B build/test-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLB_FUZZ=ON \
                    -DLB_BUILD_BENCHMARKS=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
-             cmake --build build/test-fuzz -j "$jobs" --target fuzz_reader
+             cmake --build build/test-fuzz -j "$jobs" --target fuzz_reader fuzz_int_option
              ctest --test-dir build/test-fuzz --output-on-failure -L fuzz ;;
     *) echo "run_tests.sh: unknown configuration '$c'" >&2; exit 2 ;;
   esac

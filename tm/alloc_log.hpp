@@ -2,12 +2,18 @@
 // may have to undo: blocks allocated in an attempt are given back if the
 // attempt aborts; blocks freed in an attempt are freed only when it commits.
 // (STAMP's router leaks its path vector on every abort; this is the fix.)
+// Blocks come from malloc or from a caller's BlockSource (tm/tm.hpp).
+//
+// The runtime calls on_commit() after its commit has written back every
+// store (stm) and on_abort() after its roll-back (direct runtimes), so no
+// write-back or undo ever reaches a block this log has given back.
 #pragma once
 #include <cstdlib>
 #include <new>
 #include <vector>
 
 #include "tm/stats.hpp"
+#include "tm/tm.hpp"
 
 namespace lbtm {
 
@@ -16,21 +22,30 @@ class AllocLog {
   void* alloc(size_t bytes) {
     void* p = std::malloc(bytes == 0 ? 1 : bytes);
     if (p == nullptr) throw std::bad_alloc();
-    allocated_.push_back(p);
+    allocated_.push_back({p, bytes, {}});
+    return p;
+  }
+  void* alloc(size_t bytes, const BlockSource& src) {
+    allocated_.reserve(allocated_.size() + 1);  // never lose a block to a failed push_back
+    void* p = src.allocate(src.ctx, bytes);
+    allocated_.push_back({p, bytes, src});
     return p;
   }
   void free(void* p) {
-    if (p != nullptr) freed_.push_back(p);
+    if (p != nullptr) freed_.push_back({p, 0, {}});
+  }
+  void free(void* p, size_t bytes, const BlockSource& src) {
+    if (p != nullptr) freed_.push_back({p, bytes, src});
   }
   // The attempt committed: its frees take effect, its blocks stay.
   void on_commit(Stats& s) {
-    for (void* p : freed_) std::free(p);
+    for (const Block& b : freed_) give_back(b);
     s.tx_allocs += allocated_.size();
     clear();
   }
   // The attempt aborted: its blocks go back, its frees never happened.
   void on_abort(Stats& s) {
-    for (void* p : allocated_) std::free(p);
+    for (const Block& b : allocated_) give_back(b);
     s.tx_allocs_undone += allocated_.size();
     clear();
   }
@@ -40,8 +55,17 @@ class AllocLog {
   }
 
  private:
-  std::vector<void*> allocated_;
-  std::vector<void*> freed_;
+  struct Block {
+    void* p;
+    size_t bytes;
+    BlockSource src;  // a copy; no deallocate: malloc's
+  };
+  static void give_back(const Block& b) {
+    if (b.src.deallocate == nullptr) std::free(b.p);
+    else b.src.deallocate(b.src.ctx, b.p, b.bytes);
+  }
+  std::vector<Block> allocated_;
+  std::vector<Block> freed_;
 };
 
 }  // namespace lbtm

@@ -73,7 +73,9 @@ class DirectRuntime {
     void release(const void*, size_t) {}
     [[noreturn]] void restart() { throw Abort{AbortCause::kExplicit}; }
     void* alloc(size_t bytes) { return allocs_.alloc(bytes); }
+    void* alloc(size_t bytes, const BlockSource& src) { return allocs_.alloc(bytes, src); }
     void free(void* p) { allocs_.free(p); }
+    void free(void* p, size_t bytes, const BlockSource& src) { allocs_.free(p, bytes, src); }
 
    private:
     friend class Thread;
@@ -107,6 +109,7 @@ class DirectRuntime {
 
     template <class Body>
     void atomically(Body&& body) {
+      detail::InTransaction in_tx;
       for (;;) {
         Guard guard(rt_.lock_);
         auto start = std::chrono::steady_clock::now();
@@ -114,7 +117,7 @@ class DirectRuntime {
         try {
           body(tx_);
         } catch (const Abort& a) {
-          tx_.roll_back(stats_);
+          tx_.roll_back(stats_);  // the undo log first, then the attempt's blocks go back
           stats_.count_abort(a.cause);
           stats_.aborted_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::steady_clock::now() - start).count();

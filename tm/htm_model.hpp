@@ -146,7 +146,9 @@ class HtmModelRuntime::Tx {
   void release(const void* p, size_t bytes);
   [[noreturn]] void restart() { throw Abort{AbortCause::kExplicit}; }
   void* alloc(size_t bytes) { return allocs_.alloc(bytes); }
+  void* alloc(size_t bytes, const BlockSource& src) { return allocs_.alloc(bytes, src); }
   void free(void* p) { allocs_.free(p); }
+  void free(void* p, size_t bytes, const BlockSource& src) { allocs_.free(p, bytes, src); }
   // Whether this attempt runs speculatively (false under the fallback lock).
   bool speculative() const { return !in_fallback_; }
 
@@ -231,6 +233,7 @@ class HtmModelRuntime::Thread {
 
   template <class Body>
   void atomically(Body&& body) {
+    detail::InTransaction in_tx;
     bool to_lock = false;
     for (unsigned attempt = 0;; ++attempt) {
       if (to_lock || attempt >= tx_.rt_.retries_) {

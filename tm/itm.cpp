@@ -84,6 +84,7 @@ ItmRuntime::Thread::Thread(ItmRuntime& rt, int id) : tx_(rt.cancel_ok_, rt.metho
 }
 
 void ItmRuntime::Thread::finish() {
+  tx_.sourced_.on_commit(stats_);  // committed: the attempt's frees take effect now
   stats_.count_commit(0, 0);
   stats_.aborts_explicit += tx_.explicit_;
   stats_.aborts_other += tx_.attempts_ - 1 - tx_.explicit_;  // libitm's own re-executions

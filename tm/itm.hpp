@@ -28,7 +28,12 @@
 //    both (Support::kNo), so a caller refuses the options that need them up
 //    front; likewise restart under the methods that cannot roll it back.
 //  - tx.alloc/free: malloc/free, which libitm itself undoes on abort and
-//    defers to commit; counted through TM_PURE counters.
+//    defers to commit; counted through TM_PURE counters.  With a caller's
+//    BlockSource, an AllocLog kept by TM_PURE calls: a (re)execution first
+//    gives back the blocks of the attempt before it (which aborted, and
+//    whose undo log libitm has already replayed), and the frees happen
+//    after the transaction committed.  So libitm's undo log (ml_wt, gl_wt
+//    write in place) never writes into a block freed in the attempt.
 //  - Statistics: commits, explicit restarts, libitm's internal re-executions
 //    (attempts neither committed nor restarted, as aborts_other), and
 //    commits that ran irrevocably (`irrevocable`, from _ITM_inTransaction).
@@ -40,6 +45,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "tm/alloc_log.hpp"
 #include "tm/tm.hpp"
 
 namespace lbtm {
@@ -98,6 +104,8 @@ class ItmRuntime::Tx {
     return p;
   }
   void free(void* p) { std::free(p); }
+  TM_PURE void* alloc(size_t bytes, const BlockSource& src) { return sourced_.alloc(bytes, src); }
+  TM_PURE void free(void* p, size_t bytes, const BlockSource& src) { sourced_.free(p, bytes, src); }
 
  private:
   friend class Thread;
@@ -107,6 +115,7 @@ class ItmRuntime::Tx {
   // Written only through the escapes above.
   uint64_t attempts_ = 0, explicit_ = 0, how_ = 0;
   uint64_t allocs_ = 0, allocs_attempt_ = 0;  // every attempt's, the last attempt's
+  AllocLog sourced_;  // blocks from callers' BlockSources, kept by TM_PURE calls
 };
 
 class ItmRuntime::Thread {
@@ -116,6 +125,7 @@ class ItmRuntime::Thread {
 
   template <class Body>
   void atomically(Body&& body) {
+    detail::InTransaction in_tx;
     tx_.attempts_ = tx_.explicit_ = tx_.allocs_ = 0;
     if (tx_.cancel_ok_) {
       for (;;) {
@@ -137,11 +147,15 @@ class ItmRuntime::Thread {
  private:
   template <class Body>
   void attempt(Body& body) {
+    previous_attempt_aborted();
     itm_detail::add(&tx_.attempts_, 1);
     itm_detail::set(&tx_.allocs_attempt_, 0);
     body(tx_);
     itm_detail::set(&tx_.how_, uint64_t(itm_detail::how_executing()));
   }
+  // A (re)execution starts: whatever the log holds is an aborted attempt's,
+  // rolled back by libitm already.
+  TM_PURE void previous_attempt_aborted() { tx_.sourced_.on_abort(stats_); }
   void finish();
   Tx tx_;
   Stats stats_;

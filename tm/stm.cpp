@@ -1,6 +1,7 @@
 // `stm`: configuration, commit and backoff (the parts off the load/store path).
 #include "tm/stm.hpp"
 
+#include <charconv>
 #include <string>
 
 #include "tm/backoff.hpp"
@@ -64,7 +65,7 @@ bool StmRuntime::Tx::commit(Stats& s, AbortCause& cause) {
   owned_.clear();
   s.count_commit(reads_.size(), writes_.size());
   s.released += released_;
-  allocs_.on_commit(s);
+  allocs_.on_commit(s);  // after the write-back: a block freed in this attempt may have had buffered stores
   return true;
 }
 

@@ -98,7 +98,9 @@ class StmRuntime::Tx {
   }
   [[noreturn]] void restart() { throw Abort{AbortCause::kExplicit}; }
   void* alloc(size_t bytes) { return allocs_.alloc(bytes); }
+  void* alloc(size_t bytes, const BlockSource& src) { return allocs_.alloc(bytes, src); }
   void free(void* p) { allocs_.free(p); }
+  void free(void* p, size_t bytes, const BlockSource& src) { allocs_.free(p, bytes, src); }
 
  private:
   friend class Thread;
@@ -219,6 +221,7 @@ class StmRuntime::Thread {
 
   template <class Body>
   void atomically(Body&& body) {
+    detail::InTransaction in_tx;
     for (unsigned attempt = 0;; ++attempt) {
       auto start = std::chrono::steady_clock::now();
       tx_.begin();

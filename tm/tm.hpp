@@ -20,8 +20,20 @@
 //   void tx.store(T* p, T v)
 //   void tx.release(const void* p, size_t bytes)   // early release: drop from the read set
 //   [[noreturn]] void tx.restart()       // abort this attempt and run the body again
-//   void* tx.alloc(size_t bytes)         // given back if the attempt aborts
-//   void  tx.free(void* p)               // takes effect only when the attempt commits
+//   void* tx.alloc(size_t bytes)         // from malloc; given back if the attempt aborts
+//   void  tx.free(void* p)               // to free(); takes effect only when the attempt commits
+//   void* tx.alloc(size_t bytes, const BlockSource& src)      // the same, from a caller's allocator
+//   void  tx.free(void* p, size_t bytes, const BlockSource& src)
+//
+// Transaction-safe free is the only safe way to free memory inside a body:
+// until the attempt commits, its write set (stm) or undo log (lock, seq,
+// tbb, itm) may still hold entries for the block, and a commit's write-back
+// or an abort's roll-back would write them into freed memory.  Every runtime
+// frees a tx.free'd block after its commit has written everything back, and
+// never when the attempt aborts; blocks tx.alloc'd in an aborted attempt go
+// back after its roll-back.  lbtm::in_transaction() says whether the calling
+// thread is inside atomically(), so an allocator can refuse a plain free
+// there (labyrinth/private_memory.hpp does).
 //
 // The body may run several times; it must not have effects outside the TM
 // other than through tx (locals it recomputes are fine).  An attempt ends
@@ -72,6 +84,31 @@ struct PrivatePredicate {
   explicit operator bool() const { return fn != nullptr; }
   bool operator()(const void* addr) const { return fn != nullptr && fn(addr, ctx); }
 };
+
+// A caller's allocator, for transaction-safe allocation from it (tx.alloc
+// and tx.free with a source).  allocate throws std::bad_alloc when it cannot;
+// deallocate must not throw (it runs inside a commit): a source that finds a
+// bad free records it and reports it later itself.
+struct BlockSource {
+  void* (*allocate)(void* ctx, size_t bytes) = nullptr;
+  void (*deallocate)(void* ctx, void* p, size_t bytes) noexcept = nullptr;
+  void* ctx = nullptr;
+};
+
+namespace detail {
+inline thread_local int tx_depth = 0;
+// Held by every runtime's atomically() around the attempts (RAII: an
+// exception out of the body leaves the count right).
+struct InTransaction {
+  InTransaction() { ++tx_depth; }
+  ~InTransaction() { --tx_depth; }
+  InTransaction(const InTransaction&) = delete;
+  InTransaction& operator=(const InTransaction&) = delete;
+};
+}  // namespace detail
+
+// Is the calling thread inside atomically() (in a body, or committing)?
+inline bool in_transaction() { return detail::tx_depth > 0; }
 
 // A runtime that models hardware TM sees every memory access of a
 // transaction, private or not; it says so with

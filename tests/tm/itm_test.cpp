@@ -76,6 +76,18 @@ TEST_F(ItmRetryable, RestartUndoesStoresAndAllocations) {
   tm_cases::restart_undoes_stores_and_allocations(rt);
 }
 
+// The undo-log path: libitm (ml_wt, gl_wt) writes in place and replays its
+// undo log on abort, which must never reach a block freed in the attempt.
+TEST_F(ItmRetryable, TxFreeWaitsForCommit) {
+  ItmRuntime rt({}, 1);
+  tm_cases::tx_free_waits_for_commit(rt);
+}
+
+TEST(Itm, KnowsWhenInsideATransaction) {
+  ItmRuntime rt({}, 1);
+  tm_cases::knows_when_inside(rt);
+}
+
 TEST_F(ItmRetryable, BankTotalNeverChanges) {
   ItmRuntime rt({}, tm_cases::kThreads);
   tm_cases::bank(rt, tm_cases::kThreads);

@@ -33,6 +33,16 @@ TYPED_TEST(Single, RestartUndoesStoresAndAllocations) {
   tm_cases::restart_undoes_stores_and_allocations(rt);
 }
 
+TYPED_TEST(Single, TxFreeWaitsForCommit) {
+  TypeParam rt({}, 1);
+  tm_cases::tx_free_waits_for_commit(rt);
+}
+
+TYPED_TEST(Single, KnowsWhenInsideATransaction) {
+  TypeParam rt({}, 1);
+  tm_cases::knows_when_inside(rt);
+}
+
 TYPED_TEST(Single, DescribeNamesTheRuntime) {
   TypeParam rt({}, 1);
   EXPECT_EQ(rt.describe().at("name"), TypeParam::kName);

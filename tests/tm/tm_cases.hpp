@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/common/quarantine_memory.hpp"
 #include "tm/tm.hpp"
 
 namespace tm_cases {
@@ -160,6 +161,65 @@ void restart_undoes_stores_and_allocations(R& rt) {
   EXPECT_EQ(s.aborts_explicit, 2u);
   EXPECT_EQ(s.tx_allocs, 2u);
   EXPECT_EQ(s.tx_allocs_undone, 4u);  // 2 blocks x 2 aborted attempts, given back
+}
+
+}  // namespace tm_cases
+
+namespace tm_cases {
+
+// Transaction-safe free from a caller's allocator (tm/tm.hpp): a block the
+// attempt stored to and then freed is freed only after the commit has
+// written everything back (stm buffers the store) and never by an attempt
+// that aborts (lock, seq, tbb and itm write in place and roll the store back
+// from their undo log).  Freed blocks fault on any access (Quarantine), so
+// a free that came too early is a SIGSEGV here, not a silent wrong run.
+TM_PURE inline uint64_t frees_so_far(const lb_test::Quarantine* q) { return q->frees(); }
+
+template <class R>
+void tx_free_waits_for_commit(R& rt) {
+  typename R::Thread th(rt, 0);
+  lb_test::Quarantine q;
+  lbtm::BlockSource src{[](void* ctx, size_t bytes) { return static_cast<lb_test::Quarantine*>(ctx)->allocate(bytes); },
+                        [](void* ctx, void* p, size_t) noexcept { static_cast<lb_test::Quarantine*>(ctx)->free(p); },
+                        &q};
+  auto* old = static_cast<int64_t*>(q.allocate(4096));
+  old[0] = 7;
+  std::atomic<uint64_t> attempts{0}, frees_seen_in_body{0};
+  int64_t* result = nullptr;
+  th.atomically([&](typename R::Tx& tx) {
+    uint64_t attempt = count_event(&attempts);
+    tx.store(&old[0], int64_t(attempt));  // in the write set or the undo log
+    auto* p = static_cast<int64_t*>(tx.alloc(4096, src));
+    tx.store(&p[0], int64_t(100 + attempt));
+    tx.free(old, 4096, src);
+    // Only the blocks of the attempts before (aborted, rolled back) have gone back; `old` not yet.
+    if (frees_so_far(&q) != attempt - 1) count_event(&frees_seen_in_body);
+    if (attempt < 3) tx.restart();
+    result = p;
+  });
+  EXPECT_EQ(attempts.load(), 3u);
+  EXPECT_EQ(frees_seen_in_body.load(), 0u) << "a block went back while its attempt was still running";
+  EXPECT_TRUE(q.freed(old)) << "the committed free did not happen";
+  EXPECT_EQ(q.frees(), 3u);  // the two aborted attempts' blocks and, at commit, the old one
+  ASSERT_NE(result, nullptr);
+  EXPECT_FALSE(q.freed(result));
+  EXPECT_EQ(result[0], 103);  // the committed attempt's block, with its store
+  q.free(result);
+  EXPECT_FALSE(lbtm::in_transaction());
+}
+
+// in_transaction() is true in a body and false outside.
+TM_PURE inline bool inside() { return lbtm::in_transaction(); }
+template <class R>
+void knows_when_inside(R& rt) {
+  typename R::Thread th(rt, 0);
+  EXPECT_FALSE(lbtm::in_transaction());
+  std::atomic<uint64_t> outside{0};
+  th.atomically([&](typename R::Tx&) {
+    if (!inside()) count_event(&outside);
+  });
+  EXPECT_EQ(outside.load(), 0u);
+  EXPECT_FALSE(lbtm::in_transaction());
 }
 
 }  // namespace tm_cases
