@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages labyrinth-bench needs, only those missing.
 # Used by both README commands (run_all.sh, tests/run_tests.sh).
-#   --tests  also what only the tests need: Debian's Slurm and munge, for the test
+#   --tests  also what only the tests need: Debian's Chromium (the HTML report rendered
+#            headless) and Debian's Slurm and munge, for the test
 #            that runs `harness slurm` on a one-node cluster on localhost.  Not by
 #            default: on a real cluster's nodes, Debian's Slurm would sit beside the
 #            site's own (its sbatch first in PATH, its /etc/slurm).
@@ -18,6 +19,7 @@ packages=(
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(slurmctld slurmd slurm-client munge)
+  packages+=(chromium)   # renders report.html headless in tests/harness/test_report_html.py
 elif [ $# -gt 0 ]; then
   echo "install_deps.sh: unknown argument '$1' (only --tests)" >&2
   exit 2

@@ -120,13 +120,17 @@ class AbReportTest(TempDirTest):
         self.harness_cli("figures", out)
         exe = next(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b))
         shot = self.tmp / "shot.png"
-        r = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
-                            "--window-size=1200,1600", (out / "report.html").as_uri()],
+        # No network here: keep Chromium from reaching out (background services,
+        # component updates, sync), in a profile of its own.
+        base = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={self.tmp / 'chromium-profile'}"]
+        r = subprocess.run(base + [f"--screenshot={shot}", "--window-size=1200,1600", (out / "report.html").as_uri()],
                            capture_output=True, text=True, timeout=120)
         self.assertTrue(shot.is_file(), r.stderr[-2000:])
         self.assertGreater(shot.stat().st_size, 10000)  # a page with tables and figures, not a blank one
-        dom = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
-                              (out / "report.html").as_uri()], capture_output=True, text=True, timeout=120).stdout
+        dom = subprocess.run(base + ["--dump-dom", (out / "report.html").as_uri()],
+                             capture_output=True, text=True, timeout=120).stdout
         self.assertIn("random-x8-y8-z3-n4/stm/t2", dom)
 
 
