@@ -34,6 +34,7 @@
 
 #include "labyrinth/lee_rules.hpp"
 #include "labyrinth/route_types.hpp"
+#include "labyrinth/worker_threads.hpp"
 
 namespace lb {
 namespace lee_detail {
@@ -383,24 +384,11 @@ class Worker {
 template <class R, Snapshot S>
 void run_workers(R& rt, const RouteRequest& req, Cell* grid, RouteOutcome& out) {
   WorkQueue work;
-  std::vector<std::exception_ptr> errors(req.threads);
-  std::vector<std::thread> threads;
-  out.workers.resize(req.threads);
-  auto start = Clock::now();
-  for (int id = 0; id < req.threads; ++id)
-    threads.emplace_back([&, id] {
-      try {
-        Worker<R, S> w(rt, id, req, grid, work);
-        w.run();
-        out.workers[id] = std::move(w.result());
-      } catch (...) {
-        errors[id] = std::current_exception();
-      }
-    });
-  for (auto& t : threads) t.join();
-  out.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  run_worker_threads(req.threads, out, [&](int id) {
+    Worker<R, S> w(rt, id, req, grid, work);
+    w.run();
+    return std::move(w.result());
+  });
 }
 
 }  // namespace lee_detail

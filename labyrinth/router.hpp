@@ -26,6 +26,7 @@
 #include "labyrinth/grid.hpp"
 #include "labyrinth/route_types.hpp"
 #include "labyrinth/test_slowdown.hpp"
+#include "labyrinth/worker_threads.hpp"
 
 namespace lb {
 namespace router_detail {
@@ -453,24 +454,11 @@ class Worker {
 template <class R, bool kInstrumented>
 void run_workers(R& rt, const RouteRequest& req, SharedGrid& grid, RouteOutcome& out) {
   WorkQueue work;
-  std::vector<std::exception_ptr> errors(req.threads);
-  std::vector<std::thread> threads;
-  out.workers.resize(req.threads);
-  auto start = Clock::now();
-  for (int id = 0; id < req.threads; ++id)
-    threads.emplace_back([&, id] {
-      try {
-        Worker<R, kInstrumented> w(rt, id, req, grid, work);
-        w.run();
-        out.workers[id] = std::move(w.result());
-      } catch (...) {
-        errors[id] = std::current_exception();
-      }
-    });
-  for (auto& t : threads) t.join();
-  out.elapsed_s = seconds_since(start);
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  run_worker_threads(req.threads, out, [&](int id) {
+    Worker<R, kInstrumented> w(rt, id, req, grid, work);
+    w.run();
+    return std::move(w.result());
+  });
 }
 
 // What this request needs of the runtime that it cannot do: refused before
