@@ -42,10 +42,6 @@ namespace lee_detail {
 using lee::Cell;
 using Clock = std::chrono::steady_clock;
 
-struct alignas(64) WorkQueue {
-  int64_t head = 0;  // next position in the work order; read and written in transactions
-};
-
 template <class R, Snapshot S>
 class Worker {
   using Tx = typename R::Tx;
@@ -79,19 +75,7 @@ class Worker {
   }
 
   void run() {
-    for (;;) {
-      int64_t next = -1;
-      th_.atomically([&](Tx& tx) {
-        int64_t h = tx.load(&work_.head);
-        next = -1;
-        if (h < (int64_t)req_.order.size()) {
-          tx.store(&work_.head, h + 1);
-          next = h;
-        }
-      });
-      if (next < 0) break;
-      route_pair(req_.order[(size_t)next]);
-    }
+    for (int64_t next; (next = work_.take(th_, req_.order.size())) >= 0;) route_pair(req_.order[(size_t)next]);
     result_.stats = th_.stats();
   }
   WorkerResult& result() { return result_; }

@@ -86,10 +86,6 @@ struct PlainAccess {
   void free(void* p, size_t bytes, const lbtm::BlockSource& src) { src.deallocate(src.ctx, p, bytes); }
 };
 
-struct alignas(64) WorkQueue {
-  int64_t head = 0;  // next position in the work order; read and written in transactions
-};
-
 template <class R, bool kInstrumented>
 class Worker {
   using Tx = typename R::Tx;
@@ -119,19 +115,7 @@ class Worker {
   ~Worker() { free_blocks(); }
 
   void run() {
-    for (;;) {
-      int64_t next = -1;
-      th_.atomically([&](Tx& tx) {
-        int64_t h = tx.load(&work_.head);
-        next = -1;
-        if (h < (int64_t)req_.order.size()) {
-          tx.store(&work_.head, h + 1);
-          next = h;
-        }
-      });
-      if (next < 0) break;
-      route_pair(req_.order[(size_t)next]);
-    }
+    for (int64_t next; (next = work_.take(th_, req_.order.size())) >= 0;) route_pair(req_.order[(size_t)next]);
     result_.stats = th_.stats();
     release_blocks();
   }

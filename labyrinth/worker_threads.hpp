@@ -1,9 +1,13 @@
-// The thread pool both rule sets' routers share: one worker per thread, the
+// What both rule sets' routers share around their workers: the work order's
+// queue, popped in a transaction as STAMP pops its work queue, and the thread
+// pool: one worker per thread, the
 // routing phase timed from the first spawn to the last join, and a worker's
 // error rethrown only after every thread has joined (never a thread left
 // running, never std::terminate from an escaping exception).
 #pragma once
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <thread>
 #include <vector>
@@ -11,6 +15,28 @@
 #include "labyrinth/route_types.hpp"
 
 namespace lb {
+
+// The next position in the work order, shared by every worker (its own cache
+// line: every pop writes it).
+struct alignas(64) WorkQueue {
+  int64_t head = 0;  // read and written in transactions only
+
+  // Claims the next of `size` positions in a transaction of thread `th`;
+  // -1 once every position is taken.
+  template <class Thread>
+  int64_t take(Thread& th, size_t size) {
+    int64_t next = -1;
+    th.atomically([&](auto& tx) {
+      int64_t h = tx.load(&head);
+      next = -1;
+      if (h < (int64_t)size) {
+        tx.store(&head, h + 1);
+        next = h;
+      }
+    });
+    return next;
+  }
+};
 
 // run_one(id) builds worker `id`, runs it and returns its WorkerResult.
 template <class RunOne>
