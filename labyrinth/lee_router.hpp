@@ -51,7 +51,8 @@ class Worker {
       : th_(rt, id), req_(req), maze_(*req.maze), shared_(shared), work_(work),
         memory_(req.private_memory.make()), blocks_(lee::worker_blocks(maze_, S == Snapshot::kRaw)),
         row_((uint32_t)(2 * maze_.width)), plane_((uint32_t)(maze_.width * maze_.height)) {
-    if (req.private_memory.filter) th_.set_private(memory_->predicate());
+    // One rule for both routers; false here (Lee-TM's rules take --private direct only).
+    if (hands_private_predicate(req)) th_.set_private(memory_->predicate());
     const size_t cells = (size_t)maze_.cells();
     temp_ = static_cast<lee::Temp*>(memory_->allocate(blocks_.temp_bytes));
     std::fill_n(temp_, cells, lee::kUnreached);
@@ -397,6 +398,7 @@ RouteOutcome route_lee(const RouteRequest& req) {
       throw std::invalid_argument("--rules lee-tm has no privatized shape (STAMP's rules have: --rules stamp)");
   }
   out.tm_config = rt.describe();
+  out.private_predicate = private_predicate_in_effect(req, rt.capabilities());
   out.final_grid = grid.in_maze_order();
   return out;
 }

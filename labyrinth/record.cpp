@@ -91,6 +91,7 @@ nlohmann::json RunRecord::to_json() const {
   j["private_memory"] = {{"source", private_source},
                          {"page_size", or_null(private_page_size > 0, private_page_size)},
                          {"filter", private_filter},
+                         {"predicate", outcome != nullptr ? json(outcome->private_predicate) : json(nullptr)},
                          {"allocpage", private_stats}};
   j["threads"] = threads;
   j["repetition"] = repetition;

@@ -37,6 +37,21 @@ struct RouteRequest {
   PrivateMemorySource private_memory;
 };
 
+// Whether a router hands the TM the private-memory predicate: with
+// --private-filter on, and only where the TM sees private accesses at all
+// (--private instrumented).  With direct private accesses the TM never sees
+// private memory: the predicate would only be asked, on every shared access
+// (a call and a few compares per grid cell in tracked), and say no.
+inline bool hands_private_predicate(const RouteRequest& req) {
+  return req.private_memory.filter && req.params.private_access == PrivateAccess::kInstrumented;
+}
+// ... and whether it is in effect: handed to a runtime that leaves private
+// memory out by it (htm-model accepts it and tracks everything, as hardware
+// does).  The record's private_memory.predicate.
+inline bool private_predicate_in_effect(const RouteRequest& req, const lbtm::Capabilities& c) {
+  return hands_private_predicate(req) && c.private_predicate == lbtm::Support::kYes;
+}
+
 // A routed path: shared-grid indices from the destination back to the
 // source, the order traceback finds them in (and the path hash uses).
 struct RoutedPath {
@@ -59,6 +74,7 @@ struct WorkerResult {
 struct RouteOutcome {
   std::vector<WorkerResult> workers;
   lbtm::Options tm_config;          // the runtime's describe()
+  bool private_predicate = false;  // private_predicate_in_effect()
   double elapsed_s = 0;           // threads started to threads joined, as STAMP
   std::vector<int64_t> final_grid;  // the shared grid after routing
 };

@@ -99,10 +99,7 @@ class Worker {
   Worker(R& rt, int id, const RouteRequest& req, SharedGrid& grid, WorkQueue& work)
       : th_(rt, id), req_(req), maze_(*req.maze), shared_(grid), work_(work), layout_(maze_),
         memory_(req.private_memory.make()), blocks_(worker_blocks(maze_, sizeof(QEntry))) {
-    // Only instrumented private accesses show the TM private memory: with
-    // direct ones the predicate would only be asked, on every shared access
-    // (a call and a few compares per grid cell read in tracked), and say no.
-    if (req.private_memory.filter && kInstrumented) th_.set_private(memory_->predicate());
+    if (hands_private_predicate(req)) th_.set_private(memory_->predicate());
     grid_ = static_cast<Cell*>(memory_->allocate(blocks_.grid_bytes));
     // Pads are FULL once and for all: copies write only real cells.
     std::fill_n(grid_, layout_.size, kFull);
@@ -482,6 +479,7 @@ RouteOutcome route(const RouteRequest& req) {
   else
     router_detail::run_workers<R, false>(rt, req, grid, out);
   out.tm_config = rt.describe();
+  out.private_predicate = private_predicate_in_effect(req, rt.capabilities());
   out.final_grid.assign(grid.cells(), grid.cells() + grid.size());
   return out;
 }

@@ -28,7 +28,7 @@ def record(tm="stm", threads=1, elapsed=1.0, allocator="glibc", snapshot="raw", 
     r["tm"]["config"] = {"name": tm}
     r["input"].update(path=f"{input_name}.txt", sha256="0" * 64, dims=[8, 8, 3], pairs=4, walls=0)
     r["allocator"].update(detected=allocator, library="/lib/libc.so.6", version=None)
-    r["private_memory"].update(page_size=None, allocpage=None)
+    r["private_memory"].update(page_size=None, allocpage=None, predicate=False)
     r["repetition"] = 0
     if status == "ok":
         r["failure"] = None

@@ -91,6 +91,24 @@ class BinaryRecordsTest(unittest.TestCase):
         self.assertGreaterEqual(r["memory"]["minor_faults"], 0)
         self.assertGreaterEqual(r["time"]["sys_s"], 0)
 
+    def test_the_record_says_whether_the_private_predicate_was_in_effect(self):
+        """private_memory.filter is the option as given; private_memory.predicate
+        whether the TM actually left private memory out by it: only with
+        instrumented private accesses (direct ones never reach the TM), and
+        not under htm-model (it tracks every access, as hardware does)."""
+        for tm, private, filt, in_effect in (("stm", "direct", "on", False),
+                                             ("stm", "instrumented", "on", True),
+                                             ("stm", "instrumented", "off", False),
+                                             ("lock", "instrumented", "on", True),
+                                             ("htm-model", "instrumented", "on", False)):
+            args = ("--tm", tm, "--private", private, "--private-filter", filt)
+            status, r = self.run_binary(*args)
+            self.assertEqual(status, 0, args)
+            self.assertEqual(r["private_memory"]["filter"], filt == "on", args)
+            self.assertIs(r["private_memory"]["predicate"], in_effect, args)
+        status, r = self.run_binary("--tm", "nosuch")
+        self.assertIsNone(r["private_memory"]["predicate"])
+
     def test_every_axis_option_is_on_the_command_line(self):
         help_text = subprocess.run([str(self.labyrinth), "--help"], capture_output=True, text=True).stdout
         for a in records.AXES:
