@@ -199,8 +199,6 @@ class Worker {
 
   // grid_copy(): the shared grid into the private one.
   void snapshot(Tx& tx) {
-    const Cell* src = shared_.cells();
-    const int64_t w = layout_.width;
     switch (req_.params.snapshot) {
       case Snapshot::kRaw:
         if constexpr (!lbtm::tracks_every_access_v<R>) {
@@ -210,31 +208,57 @@ class Worker {
         [[fallthrough]];  // hardware tracks the plain copy as it tracks every access
       case Snapshot::kPrivatized:  // never inside a transaction (route_privatized)
       case Snapshot::kTracked:
-      case Snapshot::kReleased: {
-        // released: STAMP's USE_EARLY_RELEASE, a cache line at a time (the
-        // lines STAMP releases: every 8 cells from the grid's start), each
-        // line as soon as its row has been copied rather than after the
-        // whole grid.  What a transaction holds at its end is the same; the
-        // read set never grows beyond a row, and a line released early can
-        // no longer make the rest of the copy abort.
-        const bool release = req_.params.snapshot == Snapshot::kReleased;
-        constexpr int64_t kLine = 64 / sizeof(Cell);
-        int64_t released = 0;  // cells [0, released) of the shared grid released so far
-        for (int64_t z = 0; z < layout_.depth; ++z)
-          for (int64_t y = 0; y < layout_.height; ++y) {
-            int64_t at = layout_.shared_index(0, y, z);
-            const Cell* s = &src[at];
-            Cell* d = &grid_[layout_.at(0, y, z)];
-            for (int64_t x = 0; x < w; ++x) P::store(tx, &d[x], tx.load(&s[x]));
-            if (release)
-              for (; released + kLine <= at + w; released += kLine) tx.release(&src[released], kLine * sizeof(Cell));
-          }
-        if (release)
-          for (; released < shared_.size(); released += kLine)
-            tx.release(&src[released], (size_t)std::min(kLine, shared_.size() - released) * sizeof(Cell));
+        copy_through_tm<false>(tx);
         return;
-      }
+      case Snapshot::kReleased:
+        copy_through_tm<true>(tx);
+        return;
     }
+  }
+
+  // The copy through the TM, tracked or released, a line of the shared grid
+  // (8 cells from its 64-byte aligned start) at a time.  Released: STAMP's
+  // USE_EARLY_RELEASE releases those lines, one call per line, after its
+  // whole copy; here each line is released as soon as the copy has read its
+  // last cell (a line may span two rows).  What a transaction holds at its
+  // end is the same, but its read set never holds more than one line:
+  // nothing read earlier is validated again (snapshot extension, commit),
+  // and the STM finds the line as the whole of its log (tm/stm_sets.hpp).
+  // Tracked and released run the same loop, so that they differ by the
+  // release calls only; a full line's 8 cells are unrolled because a loop
+  // of 8 whose exit the branch predictor missed once per line cost 13% of
+  // the run's CPU time (tm/README.md, "Where the time goes, per read").
+  template <bool kRelease>
+  void copy_through_tm(Tx& tx) {
+    constexpr int64_t kLine = 64 / sizeof(Cell);
+    const Cell* line = shared_.cells();  // the line being read: rows lie back to back in the shared grid
+    int64_t line_left = kLine;           // its cells not read yet
+    auto line_read = [&] {
+      if constexpr (kRelease) tx.release(line, kLine * sizeof(Cell));
+      line += kLine;
+      line_left = kLine;
+    };
+    for (int64_t z = 0; z < layout_.depth; ++z)
+      for (int64_t y = 0; y < layout_.height; ++y) {
+        const Cell* s = &shared_.cells()[layout_.shared_index(0, y, z)];
+        Cell* d = &grid_[layout_.at(0, y, z)];
+        int64_t left = layout_.width;
+        if (line_left < kLine) {  // the rest of a line begun in the row before
+          const int64_t n = std::min(left, line_left);
+          for (int64_t x = 0; x < n; ++x) P::store(tx, &d[x], tx.load(&s[x]));
+          s += n, d += n, left -= n, line_left -= n;
+          if (line_left == 0) line_read();
+        }
+        for (; left >= kLine; s += kLine, d += kLine, left -= kLine) {
+#pragma GCC unroll 8
+          for (int64_t x = 0; x < kLine; ++x) P::store(tx, &d[x], tx.load(&s[x]));
+          line_read();
+        }
+        for (int64_t x = 0; x < left; ++x) P::store(tx, &d[x], tx.load(&s[x]));  // a line the next row ends
+        line_left -= left;
+      }
+    if constexpr (kRelease)  // the grid's last line, when partial
+      if (line_left < kLine) tx.release(line, size_t(kLine - line_left) * sizeof(Cell));
   }
 
   // Expansion and traceback; returns the path length, 0 if none.  With
@@ -267,7 +291,10 @@ class Worker {
     push(tx, tail, src);
     P::store(tx, &grid_[src], Cell{0});
     P::store(tx, &grid_[dst], kEmpty);
-    auto visit = [&](uint32_t i, Cell value) {
+    // Always inlined: left to GCC's inlining budget for the translation
+    // unit, a change elsewhere in the router (the copy loops) once moved it
+    // out of line, at 28% more instructions in the expansion.
+    auto visit = [&](uint32_t i, Cell value) __attribute__((always_inline)) {
       Cell old = P::load(tx, &grid_[i]);
       // STAMP: EMPTY, or not FULL and cheaper.  FULL (-2) is below every
       // cost (>= 0), so "cheaper" alone already excludes it.

@@ -10,6 +10,13 @@ machine a steadier measure of one thread's work than wall time), aborts and
 read-set sizes from the result records.  Every run must verify, or the script stops.
 
   tm/bench/labyrinth_tm_compare.py INPUT [--reps 3] [--bin build/rel/bin/labyrinth]
+      [--set NAME] [--base-bin OTHER/labyrinth] [--against LABEL]
+
+--base-bin runs every configuration with a second binary too (rows marked
+"base"), interleaved with the first.  --against LABEL adds, per row, the CPU
+time relative to the row with that label, the same thread count and binary,
+taken round by round (median and range over the rounds: a ratio within a
+round is steadier than a ratio of medians on a busy machine).
 """
 import argparse
 import json
@@ -36,6 +43,21 @@ CONFIGS = {
         ("stm released", "stm", 2, ["--snapshot", "released"], {}),
         ("stm tracked", "stm", 4, ["--snapshot", "tracked"], {}),
         ("stm released", "stm", 4, ["--snapshot", "released"], {}),
+    ],
+    # One and two threads only (the machine has two cores): the per-read
+    # costs of tm/README.md, "Where the time goes, per read".
+    "snapshots": [
+        ("stm raw", "stm", 1, ["--snapshot", "raw"], {}),
+        ("stm tracked", "stm", 1, ["--snapshot", "tracked"], {}),
+        ("stm released", "stm", 1, ["--snapshot", "released"], {}),
+        ("stm raw", "stm", 2, ["--snapshot", "raw"], {}),
+        ("stm tracked", "stm", 2, ["--snapshot", "tracked"], {}),
+        ("stm released", "stm", 2, ["--snapshot", "released"], {}),
+    ],
+    "snapshots1": [
+        ("stm raw", "stm", 1, ["--snapshot", "raw"], {}),
+        ("stm tracked", "stm", 1, ["--snapshot", "tracked"], {}),
+        ("stm released", "stm", 1, ["--snapshot", "released"], {}),
     ],
     "runtimes": [
         ("seq", "seq", 1, [], {}),
@@ -70,31 +92,50 @@ def run(binary, inp, cfg):
     return rec
 
 
+def cpu_s(rec):
+    return rec["time"]["user_s"] + rec["time"]["sys_s"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("input")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--bin", default="build/rel/bin/labyrinth")
+    ap.add_argument("--base-bin", help="a second binary, run interleaved with --bin (rows marked base)")
     ap.add_argument("--set", choices=sorted(CONFIGS), default="default")
+    ap.add_argument("--against", help="label of the row each row's CPU time is compared with, round by round")
     a = ap.parse_args()
-    cfgs = CONFIGS[a.set]
+    bins = [("", a.bin)] + ([("base ", a.base_bin)] if a.base_bin else [])
+    cfgs = [(tag, b, c) for c in CONFIGS[a.set] for tag, b in bins]
     recs = [[] for _ in cfgs]
     for _ in range(a.reps):
-        for i, c in enumerate(cfgs):
-            recs[i].append(run(a.bin, a.input, c))
+        for i, (_, b, c) in enumerate(cfgs):
+            recs[i].append(run(b, a.input, c))
     base = statistics.median(r["time"]["elapsed_s"] for r in recs[0])
     print(f"input {os.path.basename(a.input)}, {a.reps} runs each, interleaved; "
           f"relative = median / median of the first row")
-    print("| runtime | threads | median s | spread | relative | median CPU s (user+sys) | aborts (median) | read set max | read set mean | released |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for c, rs in zip(cfgs, recs):
+    ratio_head = f" CPU / {a.against} (median, range) |" if a.against else ""
+    print("| runtime | threads | median s | spread | relative | median CPU s (user+sys) | CPU spread | copy s | "
+          f"aborts (median) | read set max | read set mean | released |{ratio_head}")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if a.against else ""))
+    for (tag, b, c), rs in zip(cfgs, recs):
         t = [r["time"]["elapsed_s"] for r in rs]
         s = [r["tm_stats"] for r in rs]
+        cpu = [cpu_s(r) for r in rs]
         med = statistics.median(t)
-        cpu = statistics.median(r["time"]["user_s"] + r["time"]["sys_s"] for r in rs)
-        print(f"| {c[0]} | {c[2]} | {med:.3f} | {max(t) / min(t) - 1:.0%} | {med / base:.2f} | {cpu:.3f} | "
-              f"{statistics.median(x['aborts'] for x in s):.0f} | {max(x['read_set_max'] for x in s)} | "
-              f"{statistics.median(x['read_set_mean'] for x in s):.0f} | {statistics.median(x['released'] for x in s):.0f} |")
+        row = (f"| {tag}{c[0]} | {c[2]} | {med:.3f} | {max(t) / min(t) - 1:.0%} | {med / base:.2f} | "
+               f"{statistics.median(cpu):.3f} | {max(cpu) / min(cpu) - 1:.0%} | "
+               f"{statistics.median(r['time']['copy_s'] for r in rs):.3f} | "
+               f"{statistics.median(x['aborts'] for x in s):.0f} | {max(x['read_set_max'] for x in s)} | "
+               f"{statistics.median(x['read_set_mean'] for x in s):.0f} | {statistics.median(x['released'] for x in s):.0f} |")
+        if a.against:
+            ref = next((j for j, (t2, b2, c2) in enumerate(cfgs) if c2[0] == a.against and c2[2] == c[2] and b2 == b), None)
+            if ref is None:
+                row += " - |"
+            else:
+                q = [cpu_s(x) / cpu_s(y) for x, y in zip(rs, recs[ref])]
+                row += f" {statistics.median(q):.3f} ({min(q):.3f}-{max(q):.3f}) |"
+        print(row)
 
 
 if __name__ == "__main__":
