@@ -53,6 +53,7 @@ class Worker {
         row_((uint32_t)(2 * maze_.width)), plane_((uint32_t)(maze_.width * maze_.height)) {
     // One rule for both routers; false here (Lee-TM's rules take --private direct only).
     if (hands_private_predicate(req)) th_.set_private(memory_->predicate());
+    lbtm::set_own_memory(th_, memory_->predicate());  // abort attribution (tm.hpp, "Own memory")
     const size_t cells = (size_t)maze_.cells();
     temp_ = static_cast<lee::Temp*>(memory_->allocate(blocks_.temp_bytes));
     std::fill_n(temp_, cells, lee::kUnreached);

@@ -100,6 +100,9 @@ class Worker {
       : th_(rt, id), req_(req), maze_(*req.maze), shared_(grid), work_(work), layout_(maze_),
         memory_(req.private_memory.make()), blocks_(worker_blocks(maze_, sizeof(QEntry))) {
     if (hands_private_predicate(req)) th_.set_private(memory_->predicate());
+    // Whatever the filter: an abort on a lock reached through a private word
+    // is counted as lock-table aliasing (false_aborts_private).
+    lbtm::set_own_memory(th_, memory_->predicate());
     grid_ = static_cast<Cell*>(memory_->allocate(blocks_.grid_bytes));
     // Pads are FULL once and for all: copies write only real cells.
     std::fill_n(grid_, layout_.size, kFull);
