@@ -303,7 +303,7 @@ int main(int argc, char** argv) {
       {"privatized", lb::Snapshot::kPrivatized}};
   app.add_option("--snapshot", o.snapshot,
                  "grid copy: raw (plain, STAMP's STM build), tracked (every cell read through the TM), "
-                 "released (tracked, each cache line early-released once its row is copied), privatized (copy, "
+                 "released (tracked, each cache line early-released as soon as it is read), privatized (copy, "
                  "expansion and traceback outside the transaction: only the claim is transactional)")
       ->transform(CLI::CheckedTransformer(snapshots));
   std::map<std::string, lb::PrivateAccess> accesses{{"direct", lb::PrivateAccess::kDirect},
@@ -313,7 +313,8 @@ int main(int argc, char** argv) {
       ->transform(CLI::CheckedTransformer(accesses));
   std::map<std::string, bool> on_off{{"on", true}, {"off", false}};
   app.add_option("--private-filter", o.private_filter,
-                 "tell the TM which memory is private (on) or let it log everything (off)")
+                 "tell the TM which memory is private (on; only --private instrumented shows it private memory, "
+                 "the record's private_memory.predicate says whether it was in effect) or let it log everything (off)")
       ->transform(CLI::CheckedTransformer(on_off));
   app.add_option("--json", o.json,
                  "write the result record (JSON line) to FILE, or - for stdout.  Outputs: a regular or new "
