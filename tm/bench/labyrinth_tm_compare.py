@@ -26,6 +26,9 @@ import subprocess
 import sys
 
 # (label, --tm, threads, extra args, environment)
+# raw, tracked and released at one and two threads (the machine has two
+# cores): the per-read costs of tm/README.md, "Where the time goes, per read".
+SNAPSHOTS = [(f"stm {s}", "stm", t, ["--snapshot", s], {}) for t in (1, 2) for s in ("raw", "tracked", "released")]
 CONFIGS = {
     "default": [
         ("seq", "seq", 1, [], {}),
@@ -34,31 +37,12 @@ CONFIGS = {
         ("stm", "stm", 4, [], {}),
         ("stm", "stm", 8, [], {}),
     ],
-    "shapes": [
-        ("stm raw", "stm", 1, ["--snapshot", "raw"], {}),
-        ("stm tracked", "stm", 1, ["--snapshot", "tracked"], {}),
-        ("stm released", "stm", 1, ["--snapshot", "released"], {}),
-        ("stm raw", "stm", 2, ["--snapshot", "raw"], {}),
-        ("stm tracked", "stm", 2, ["--snapshot", "tracked"], {}),
-        ("stm released", "stm", 2, ["--snapshot", "released"], {}),
+    "shapes": SNAPSHOTS + [
         ("stm tracked", "stm", 4, ["--snapshot", "tracked"], {}),
         ("stm released", "stm", 4, ["--snapshot", "released"], {}),
     ],
-    # One and two threads only (the machine has two cores): the per-read
-    # costs of tm/README.md, "Where the time goes, per read".
-    "snapshots": [
-        ("stm raw", "stm", 1, ["--snapshot", "raw"], {}),
-        ("stm tracked", "stm", 1, ["--snapshot", "tracked"], {}),
-        ("stm released", "stm", 1, ["--snapshot", "released"], {}),
-        ("stm raw", "stm", 2, ["--snapshot", "raw"], {}),
-        ("stm tracked", "stm", 2, ["--snapshot", "tracked"], {}),
-        ("stm released", "stm", 2, ["--snapshot", "released"], {}),
-    ],
-    "snapshots1": [
-        ("stm raw", "stm", 1, ["--snapshot", "raw"], {}),
-        ("stm tracked", "stm", 1, ["--snapshot", "tracked"], {}),
-        ("stm released", "stm", 1, ["--snapshot", "released"], {}),
-    ],
+    "snapshots": SNAPSHOTS,
+    "snapshots1": SNAPSHOTS[:3],
     "runtimes": [
         ("seq", "seq", 1, [], {}),
         ("lock", "lock", 1, [], {}),
