@@ -229,8 +229,9 @@ class Worker {
   // and the STM finds the line as the whole of its log (tm/stm_sets.hpp).
   // Tracked and released run the same loop, so that they differ by the
   // release calls only; a full line's 8 cells are unrolled because a loop
-  // of 8 whose exit the branch predictor missed once per line cost 13% of
-  // the run's CPU time (tm/README.md, "Where the time goes, per read").
+  // of 8 whose exit the branch predictor missed once per line made released
+  // cost 13% more CPU than tracked even with a release that cost nothing
+  // (tm/README.md, "What early release costs and saves on one thread").
   template <bool kRelease>
   void copy_through_tm(Tx& tx) {
     constexpr int64_t kLine = 64 / sizeof(Cell);
