@@ -11,8 +11,8 @@ import math
 import numpy as np
 from scipy import stats as sps
 
-from records import (AXES, METRIC, Config, Group, config_of, default_of, is_ok, is_warmup,  # noqa: F401
-                     median_of, tm_stat)
+from records import (AXES, MEASURES, METRIC, Config, Group, config_of, default_of, is_ok, is_warmup,  # noqa: F401
+                     measure, median_of, tm_stat)
 from records import group as _group_by_config
 
 from . import effects, metrics
@@ -24,23 +24,24 @@ def group(records: list[dict], metric: str = "wall") -> dict[str, Group]:
                             lambda r: metrics.unavailable_reason(r, metric))
 
 
-def _memory(name: str):
-    def value(r: dict):
-        v = (r.get("memory") or {}).get(name)
-        return float(v) if isinstance(v, (int, float)) else None
-    return value
+def measure_columns() -> dict[str, tuple[str, str]]:
+    """summary.csv's median columns beside the time, from the schema's measures
+    (records.MEASURES): `NAME_median` for each (the routing time is median_s)."""
+    cols = {f"{name}_median": (section, name) for section, names in MEASURES.items() for name in names
+            if (section, name) != ("time", METRIC)}
+    assert len(cols) == sum(map(len, MEASURES.values())) - 1, "two measures of one name"
+    return cols
 
 
 def extra_medians(records: list[dict]) -> dict[str, dict]:
-    """config key -> medians of what summary.csv carries beside the time: CPU time, peak RSS,
-    minor and major faults (ok, measured runs)."""
-    cols = {"cpu_median_s": group(records, "cpu")}
-    for name in ("peak_rss_kb", "minor_faults", "major_faults"):
-        cols[f"{name}_median"] = _group_by_config(records, _memory(name))
-    out: dict[str, dict] = {}
-    for col, groups in cols.items():
-        for key, g in groups.items():
-            out.setdefault(key, {})[col] = median_of(g.times)
+    """config key -> medians of what summary.csv carries beside the time (ok, measured
+    runs): CPU time (user + sys), and every measure the schema declares."""
+    out: dict[str, dict] = {key: {"cpu_median_s": median_of(g.times)} for key, g in group(records, "cpu").items()}
+    measures = measure_columns()
+    for key, g in _group_by_config(records, lambda r: r).items():  # the ok records themselves
+        row = out.setdefault(key, {"cpu_median_s": None})
+        for col, (section, name) in measures.items():
+            row[col] = median_of([v for r in g.times if (v := measure(r, section, name)) is not None])
     return out
 
 
@@ -119,9 +120,7 @@ def summary_rows(records: list[dict]) -> list[dict]:
             # median(base) / median(this), with a bootstrap 95% interval (none below 3 runs a side)
             est, lo, hi = effects.ratio_of_medians(base.times, g.times) if base and med else (None,) * 3
             row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"] = est, lo, hi
-        row.update(extras.get(key, {}))
-        row["aborts_median"] = median_of(g.aborts)
-        row["read_set_mean_median"] = median_of(g.read_set)
+        row.update({col: extras.get(key, {}).get(col) for col in ["cpu_median_s", *measure_columns()]})
         row["revisions"] = ";".join(sorted(g.revisions))
         rows.append(row)
     return rows

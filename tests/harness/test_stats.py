@@ -70,6 +70,23 @@ class SummaryTest(unittest.TestCase):
         self.assertEqual(row["aborts_median"], 0.0)  # 0,0,0,4,6
         self.assertEqual(row["read_set_mean_median"], 10.0)
 
+    def test_every_measure_of_the_schema_has_its_median(self):
+        # A statistic declared in the schema is a summary.csv column without a list to keep in step.
+        recs = [record(tm="stm", threads=2, instructions=n) for n in (100, 300, 200)]
+        for i, r in enumerate(recs):
+            r["tm_stats"]["validations"] = 10 * i
+            r["time"]["copy_s"] = 0.5
+        (row,) = stats.summary_rows(recs)
+        for section, names in stats.MEASURES.items():
+            for name in names:
+                if (section, name) != ("time", stats.METRIC):
+                    self.assertIn(f"{name}_median", row, f"{section}.{name}")
+        self.assertEqual(row["validations_median"], 10.0)
+        self.assertEqual(row["instructions_median"], 200.0)
+        self.assertEqual(row["copy_s_median"], 0.5)
+        self.assertEqual(row["peak_rss_kb_median"], 1000.0)
+        self.assertNotIn("elapsed_s_median", row)  # the time is median_s
+
 
 class AllocatorSpreadTest(unittest.TestCase):
     def test_slowest_over_fastest(self):
