@@ -114,6 +114,7 @@ def summary_rows(records: list[dict]) -> list[dict]:
         d = describe(g.times)
         for k in ("median", "min", "max", "q1", "q3", "iqr", "mean", "gmean", "ci95_low", "ci95_high"):
             row[f"{k}_s"] = d.get(k)
+        row["spread"] = d["max"] / d["min"] - 1 if d.get("min") else None  # slowest / fastest run - 1
         med = d.get("median")
         seq, one = baseline_seq(groups, c), baseline_one_thread(groups, c)
         for name, base in (("speedup_vs_seq", seq), ("speedup_vs_1thread", one)):

@@ -1,5 +1,6 @@
 #include "labyrinth/verify.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "labyrinth/grid.hpp"

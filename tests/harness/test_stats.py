@@ -63,6 +63,21 @@ class SummaryTest(unittest.TestCase):
         rows = {(r["tm"], r["allocator"]): r for r in stats.summary_rows(recs) if r["threads"] == 1}
         self.assertAlmostEqual(rows[("stm", "jemalloc")]["speedup_vs_seq"], 4.0)
 
+    def test_spread_is_slowest_over_fastest(self):
+        self.assertAlmostEqual(self.rows[("seq", 1)]["spread"], 2.2 / 1.8 - 1)
+        self.assertAlmostEqual(self.rows[("stm", 2)]["spread"], 1.3 / 1.2 - 1)
+
+    def test_markdown_table_of_chosen_columns(self):
+        from harness import report
+        rows = stats.summary_rows(self.records)
+        text = report.markdown_table(rows, ["tm", "threads", "median_s", "runs_failed"])
+        lines = text.splitlines()
+        self.assertEqual(lines[:2], ["| tm | threads | median_s | runs_failed |", "|---|---|---|---|"])
+        self.assertIn("| stm | 2 | 1.25 | 1 |", lines)
+        self.assertEqual(len(lines), 2 + len(rows))
+        with self.assertRaises(KeyError):
+            report.markdown_table(rows, ["tm", "no_such_column"])
+
     def test_tm_stats_medians(self):
         recs = runs([1, 1, 1], tm="stm", threads=2) + [record(tm="stm", threads=2, aborts=a, read_set=r)
                                                       for a, r in ((4, 100.0), (6, 300.0))]
