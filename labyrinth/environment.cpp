@@ -23,7 +23,7 @@ std::string cpu_model() {
   return "unknown";
 }
 
-std::string compiler() {
+std::string compiler_name() {
 #if defined(__clang__)
   return std::string("clang ") + __clang_version__;
 #elif defined(__GNUC__)
@@ -45,7 +45,7 @@ Environment Environment::gather() {
   e.cores = std::thread::hardware_concurrency();
   e.kernel = std::string(u.sysname) + " " + u.release;
   e.arch = u.machine;
-  e.compiler = compiler();
+  e.compiler = compiler_name();
   e.hostname = host;
   e.thp = pagemap_thp_mode();  // one reading of the THP mode (allocators/pagemap.hpp)
   if (e.thp.empty()) e.thp = "unknown";
