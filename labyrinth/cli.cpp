@@ -72,8 +72,9 @@ CommandLine parse_command_line(int argc, char** argv) {
                  "target is written, the link stays); a character device or FIFO is written in place; "
                  "anything else, the input file, or --json and --paths naming one file is refused (exit 2)");
   app.add_option("--paths", c.paths, "write every routed path to FILE (pair's input line: cells), as --json writes");
-  app.add_option("--repetition", c.repetition, "repetition number, recorded as given")
-      ->transform(whole_number_in(0, INT64_MAX));
+  // Any whole number: the harness numbers its warm-ups -1, -2, ... (harness/suite.py).
+  app.add_option("--repetition", c.repetition, "repetition number, recorded as given (negative: a warm-up)")
+      ->transform(whole_number_in(INT64_MIN, INT64_MAX));
   app.add_flag_callback("--list-allocators", [] {
     list_allocators();
     throw CLI::Success();
