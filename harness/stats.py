@@ -33,13 +33,21 @@ def measure_columns() -> dict[str, tuple[str, str]]:
     return cols
 
 
+def _sys_time(r: dict):
+    v = (r.get("time") or {}).get("sys_s")
+    return float(v) if isinstance(v, (int, float)) else None
+
+
 def extra_medians(records: list[dict]) -> dict[str, dict]:
     """config key -> medians of what summary.csv carries beside the time (ok, measured
-    runs): CPU time (user + sys), and every measure the schema declares."""
+    runs; empty where no run has the number): CPU time (user + sys) and sys time by their
+    own names, and every measure the schema declares (records.MEASURES: memory, TM
+    statistics, memory system calls, counters ...)."""
     out: dict[str, dict] = {key: {"cpu_median_s": median_of(g.times)} for key, g in group(records, "cpu").items()}
     measures = measure_columns()
     for key, g in _group_by_config(records, lambda r: r).items():  # the ok records themselves
         row = out.setdefault(key, {"cpu_median_s": None})
+        row["sys_median_s"] = median_of([v for r in g.times if (v := _sys_time(r)) is not None])
         for col, (section, name) in measures.items():
             row[col] = median_of([v for r in g.times if (v := measure(r, section, name)) is not None])
     return out
@@ -121,7 +129,7 @@ def summary_rows(records: list[dict]) -> list[dict]:
             # median(base) / median(this), with a bootstrap 95% interval (none below 3 runs a side)
             est, lo, hi = effects.ratio_of_medians(base.times, g.times) if base and med else (None,) * 3
             row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"] = est, lo, hi
-        row.update({col: extras.get(key, {}).get(col) for col in ["cpu_median_s", *measure_columns()]})
+        row.update({col: extras.get(key, {}).get(col) for col in ["cpu_median_s", "sys_median_s", *measure_columns()]})
         row["revisions"] = ";".join(sorted(g.revisions))
         rows.append(row)
     return rows

@@ -102,6 +102,7 @@ void measurements(const RunResult& r, json& j) {
   j["tm_stats"] = stats_json(total_stats(outcome));
   j["router"] = {{"reroutes", reroutes}};
   j["counters"] = r.counters.is_null() ? json{{"available", false}, {"reason", "not measured"}} : r.counters;
+  j["syscalls"] = r.syscalls.is_null() ? json{{"available", false}, {"reason", "not measured"}} : r.syscalls;
 }
 
 }  // namespace
@@ -130,7 +131,7 @@ json make_record(const RunConfig& c, const RunResult& r, const Environment& env)
                               {"forced_vias", r.board->forced_vias},
                               {"track_cells", r.board->track_cells}}
                        : json(nullptr);
-  for (const char* k : {"time", "memory", "tm_stats", "router", "counters"}) j[k] = nullptr;
+  for (const char* k : {"time", "memory", "tm_stats", "router", "counters", "syscalls"}) j[k] = nullptr;
   if (r.ok() && r.outcome) measurements(r, j);
   j["machine"] = env.machine_json();
   j["build"] = {{"test_slowdown_percent", kTestSlowdownPercent}};

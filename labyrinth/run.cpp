@@ -87,13 +87,19 @@ Maze read_input(const RunConfig& c, RunResult& r) {
 // layers below become their reasons.
 RouteOutcome route_measured(RouteFn route_fn, const RouteRequest& req, uint64_t per_worker, RunResult& r) {
   PhaseCounters counters;  // opened before the workers start: they inherit them
+  std::string no_tracepoints;
+  std::vector<CounterSpec> syscall_specs = PhaseCounters::syscalls(&no_tracepoints);
+  PhaseCounters syscalls(std::move(syscall_specs), PhaseCounters::kSyscallScope, no_tracepoints);
   r.usage_before = ProcessUsage::now();
   try {
+    syscalls.start();
     counters.start();
     RouteOutcome outcome = route_fn(req);
     counters.stop();
+    syscalls.stop();
     r.usage_after = ProcessUsage::now();
     r.counters = counters.to_json();
+    r.syscalls = syscalls.to_json();
     return outcome;
   } catch (const RunError&) {
     throw;

@@ -44,6 +44,7 @@ struct RunResult {
   bool verified = false;
   ProcessUsage usage_before, usage_after;  // around the routing call
   nlohmann::json counters;                 // PhaseCounters::to_json() of the routing call
+  nlohmann::json syscalls;                 // the same, of PhaseCounters::syscalls() (memory system calls)
   std::string routed_maze;                 // -p: STAMP's print of the routed maze
 
   bool ok() const { return !failure; }

@@ -46,12 +46,12 @@ def _numeric(node: dict) -> bool:
 
 
 # Every number an ok record measures, by the record's section: the times, the
-# memory, the TM statistics, the router's and the hardware counters (what a
-# summary takes medians of).  A field declared in one of these sections is a
+# memory, the TM statistics, the router's, the hardware counters and the memory
+# system calls (what a summary takes medians of).  A field declared in one of these sections is a
 # measure without a second list to keep in step.
 MEASURES: dict[str, list[str]] = {
     section: [n for n, s in object_properties(SCHEMA["properties"][section]).items() if _numeric(s)]
-    for section in ("time", "memory", "tm_stats", "router", "counters")}
+    for section in ("time", "memory", "tm_stats", "router", "counters", "syscalls")}
 
 
 def measure(record: dict, section: str, name: str) -> float | None:
