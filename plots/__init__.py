@@ -4,7 +4,7 @@
 
 Which figures a directory gets follows from its records: runtimes when several
 thread counts or runtimes were measured, allocators when several allocators
-were, early release when several snapshot / private-memory shapes were, htm when
+were (and, from summary.csv, where their time goes per private-memory lifetime), early release when several snapshot / private-memory shapes were, htm when
 htm-model (a model of hardware TM) ran, Lee-TM's (plots/lee_tm.py) when boards were
 routed under Lee-TM's rules at several thread counts.
 """
@@ -18,7 +18,7 @@ matplotlib.use("Agg")  # files only, never a display
 
 import records  # noqa: E402
 
-from . import allocators, common, early_release, history, htm, lee_tm, runtimes  # noqa: E402
+from . import allocators, allocators_lifetime, common, early_release, history, htm, lee_tm, runtimes  # noqa: E402
 
 
 class MixedMachines(ValueError):
@@ -35,7 +35,7 @@ def render_dir(result_dir: Path, out_dir: Path | None = None, history_file: Path
                             "figures are drawn per machine: `harness figures DIR` splits the runs into "
                             "DIR/by-machine/<machine>/ and draws each")
     paths: list[Path] = []
-    for module in (runtimes, allocators, early_release, htm, lee_tm):
+    for module in (runtimes, allocators, allocators_lifetime, early_release, htm, lee_tm):
         paths += module.render(data, out_dir)
     if history_file and Path(history_file).exists():
         paths += history.render(Path(history_file), out_dir, data)
