@@ -173,6 +173,15 @@ def allocator_spread(records: list[dict]) -> list[dict]:
     return rows
 
 
+def spread_columns(rows: list[dict]) -> list[str]:
+    """The axis columns that tell allocator_spread rows apart: input, runtime, threads and
+    the access shape always, and every other axis whose value differs between the rows (the
+    private-memory lifetime, a runtime option, the filter...), so no two rows read alike."""
+    always = ["input", "tm", "threads", "snapshot", "private"]
+    return always + [a["name"] for a in AXES if a["name"] not in always and a["name"] != "allocator"
+                     and len({str(r.get(a["name"])) for r in rows}) > 1]
+
+
 def fmt(x, digits=3) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
