@@ -91,6 +91,7 @@ nlohmann::json RunRecord::to_json() const {
   j["private_memory"] = {{"source", private_source},
                          {"page_size", or_null(private_page_size > 0, private_page_size)},
                          {"filter", private_filter},
+                         {"lifetime", to_string(params.private_lifetime)},
                          {"allocpage", private_stats}};
   j["threads"] = threads;
   j["repetition"] = repetition;
@@ -112,11 +113,12 @@ nlohmann::json RunRecord::to_json() const {
   // A failed run carries no numbers that could be mistaken for a measurement.
   if (ok && outcome != nullptr) {
     double copy = 0, expand = 0;
-    uint64_t reroutes = 0;
+    uint64_t reroutes = 0, dry_retries = 0;
     for (const WorkerResult& w : outcome->workers) {
       copy += w.copy_s;
       expand += w.expand_s;
       reroutes += w.reroutes;
+      dry_retries += w.dry_reserve_retries;
     }
     j["time"] = {{"elapsed_s", outcome->elapsed_s},
                  {"user_s", usage_after.user_s - usage_before.user_s},
@@ -127,7 +129,7 @@ nlohmann::json RunRecord::to_json() const {
                    {"minor_faults", usage_after.minor_faults - usage_before.minor_faults},
                    {"major_faults", usage_after.major_faults - usage_before.major_faults}};
     j["tm_stats"] = stats_json(total_stats(*outcome));
-    j["router"] = {{"reroutes", reroutes}};
+    j["router"] = {{"reroutes", reroutes}, {"dry_reserve_retries", dry_retries}};
     j["counters"] = counters.is_null() ? nlohmann::json{{"available", false}, {"reason", "not measured"}} : counters;
   } else {
     j["router"] = nullptr;

@@ -46,4 +46,8 @@ const char* to_string(PrivateAccess p) {
   return p == PrivateAccess::kDirect ? "direct" : "instrumented";
 }
 
+const char* to_string(PrivateLifetime l) {
+  return l == PrivateLifetime::kWorker ? "worker" : "transaction";
+}
+
 }  // namespace lb
