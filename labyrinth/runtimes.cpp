@@ -47,7 +47,11 @@ const char* to_string(PrivateAccess p) {
 }
 
 const char* to_string(PrivateLifetime l) {
-  return l == PrivateLifetime::kWorker ? "worker" : "transaction";
+  switch (l) {
+    case PrivateLifetime::kWorker: return "worker";
+    case PrivateLifetime::kTransaction: return "transaction";
+  }
+  return "?";
 }
 
 }  // namespace lb

@@ -8,7 +8,6 @@
 // inside transactions, is proved the same way in
 // tests/labyrinth/private_lifetime_nosyscall_test.cpp.
 #include <gtest/gtest.h>
-#include <sys/mman.h>
 
 #include <csignal>
 #include <cstddef>
@@ -46,13 +45,8 @@ int run_without_syscalls(Shared* out, Setup setup, Body body) {
 
 class NoSyscall : public ::testing::Test {
  protected:
-  void SetUp() override {
-    void* m = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ASSERT_NE(m, MAP_FAILED);
-    out = new (m) Shared;
-  }
-  void TearDown() override { munmap(out, sizeof(Shared)); }
-  Shared* out = nullptr;
+  lb_test::SharedWithChild<Shared> shared_;
+  Shared* out = shared_.get();
 };
 
 TEST_F(NoSyscall, AtomicRequestsOnAnExhaustedReserveReturnNullWithoutSystemCalls) {

@@ -8,12 +8,14 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstddef>
+#include <new>
 
 namespace lb_test {
 
@@ -50,5 +52,24 @@ int in_child_without_syscalls(Setup setup, Body body) {
   waitpid(pid, &status, 0);
   return status;
 }
+
+// One T that a forked child writes and its parent reads: a shared mapping
+// made before the fork.
+template <class T>
+class SharedWithChild {
+ public:
+  SharedWithChild() {
+    void* m = mmap(nullptr, sizeof(T), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) throw std::bad_alloc();
+    p_ = new (m) T;
+  }
+  ~SharedWithChild() { munmap(p_, sizeof(T)); }
+  SharedWithChild(const SharedWithChild&) = delete;
+  SharedWithChild& operator=(const SharedWithChild&) = delete;
+  T* get() const { return p_; }
+
+ private:
+  T* p_;
+};
 
 }  // namespace lb_test

@@ -8,7 +8,6 @@
 // alone).  The control: the blocking refill the router makes after a dry
 // attempt dies of SIGSYS under the same filter.
 #include <gtest/gtest.h>
-#include <sys/mman.h>
 
 #include <csignal>
 #include <cstdint>
@@ -83,12 +82,6 @@ struct Child {
 
 class PrivateLifetimeNoSyscall : public ::testing::Test {
  protected:
-  void SetUp() override {
-    void* m = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ASSERT_NE(m, MAP_FAILED);
-    out = new (m) Shared;
-  }
-  void TearDown() override { munmap(out, sizeof(Shared)); }
 
   template <class R>
   void expect_no_system_call(bool filter) {
@@ -107,7 +100,8 @@ class PrivateLifetimeNoSyscall : public ::testing::Test {
     EXPECT_EQ(out->nulls, 60 + 20);  // i % 15 == 0 asked in its aborted attempt too
     EXPECT_GE(out->undone, 3u * 100);  // the aborted attempts' blocks went back
   }
-  Shared* out = nullptr;
+  lb_test::SharedWithChild<Shared> shared_;
+  Shared* out = shared_.get();
 };
 
 TEST_F(PrivateLifetimeNoSyscall, SeqFilterOn) { expect_no_system_call<lbtm::SeqRuntime>(true); }

@@ -104,7 +104,9 @@ uint64_t path_bytes(const lb::RouteOutcome& out) {
 }
 
 void expect_no_allocpage_page_in_use(const std::string& mem) {
-  if (mem == "allocpage") EXPECT_EQ(allocpage_get_stats().pages_in_use, 0u) << "a block was not given back";
+  if (mem == "allocpage") {
+    EXPECT_EQ(allocpage_get_stats().pages_in_use, 0u) << "a block was not given back";
+  }
 }
 
 std::string shape_name(const Shape& s) {
