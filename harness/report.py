@@ -7,7 +7,9 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from . import headline, per_machine, stats, store
+from records import machines as per_machine
+
+from . import headline, stats, store
 
 
 def _csv(rows: list[dict]) -> str:

@@ -31,12 +31,33 @@ def _memory(name: str):
     return value
 
 
+def _sys_time(r: dict):
+    v = (r.get("time") or {}).get("sys_s")
+    return float(v) if isinstance(v, (int, float)) else None
+
+
+# The memory system calls of the routing phase (the record's `syscalls`, since run/3).
+SYSCALLS = ("mmap", "munmap", "mremap", "mprotect", "madvise", "brk")
+
+
+def _syscall(name: str):
+    def value(r: dict):  # None where the record could not count them (syscalls.reason): never 0
+        c = r.get("syscalls") or {}
+        v = c.get(name) if c.get("available") else None
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    return value
+
+
 def extra_medians(records: list[dict]) -> dict[str, dict]:
-    """config key -> medians of what summary.csv carries beside the time: CPU time, peak RSS,
-    minor and major faults (ok, measured runs)."""
-    cols = {"cpu_median_s": group(records, "cpu")}
+    """config key -> medians of what summary.csv carries beside the time: CPU and sys time,
+    peak RSS, minor and major faults, the memory system calls, false aborts (ok, measured
+    runs; empty where no run has the number)."""
+    cols = {"cpu_median_s": group(records, "cpu"), "sys_median_s": _group_by_config(records, _sys_time)}
     for name in ("peak_rss_kb", "minor_faults", "major_faults"):
         cols[f"{name}_median"] = _group_by_config(records, _memory(name))
+    for name in SYSCALLS:
+        cols[f"{name}_median"] = _group_by_config(records, _syscall(name))
+    cols["false_aborts_private_median"] = _group_by_config(records, lambda r: tm_stat(r, "false_aborts_private"))
     out: dict[str, dict] = {}
     for col, groups in cols.items():
         for key, g in groups.items():
