@@ -59,6 +59,18 @@ def table(rows: list[dict], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
+def markdown_table(rows: list[dict], columns: list[str]) -> str:
+    """Chosen summary.csv columns as a Markdown table (what the READMEs quote),
+    rows in the summary's order; a column no row has is an error, not a blank."""
+    if rows:
+        unknown = [c for c in columns if c not in rows[0]]
+        if unknown:
+            raise KeyError(f"not summary columns: {', '.join(unknown)} (see results/README.md, summary.csv)")
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(stats.fmt(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(lines)
+
+
 def failures(records: list[dict]) -> list[dict]:
     return [r for r in records if r.get("status") != "ok"]
 
@@ -78,8 +90,8 @@ def text_summary(records: list[dict], rows: list[dict] | None = None) -> str:
     spread = spread_rows(records)
     if spread:
         out += ["", "allocator spread (slowest/fastest median - 1, bootstrap 95% interval):",
-                table(spread, by_machine + ["input", "tm", "threads", "snapshot", "private", "fastest",
-                                            "slowest", "spread", "spread_ci_low", "spread_ci_high", "runs_min"])]
+                table(spread, by_machine + stats.spread_columns(spread)
+                      + ["fastest", "slowest", "spread", "spread_ci_low", "spread_ci_high", "runs_min"])]
         if any(r.get("spread_ci_low") is None for r in spread):
             out.append("  (no interval where an allocator has fewer than 3 runs: such a spread is a guess)")
     failed = failures(records)

@@ -26,6 +26,8 @@ enum class PrivateAccess { kDirect, kInstrumented };
 // search runs outside the transaction, one routing attempt.
 enum class PrivateLifetime { kWorker, kTransaction };
 
+// The names the schema gives the values (x-axes); "?" for anything else (the
+// command line maps the schema's names onto the enumerators through these).
 const char* to_string(Snapshot s);
 const char* to_string(PrivateAccess p);
 const char* to_string(PrivateLifetime l);

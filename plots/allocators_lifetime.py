@@ -80,8 +80,8 @@ def render(data, out_dir):
             continue
         lifetimes = sorted({_lifetime(r) for r in sel}, key=lambda l: (l != "worker", l))
         columns = sorted({(r["tm"], r["threads"]) for r in sel}, key=lambda c: (c[0] != "seq", c[0], int(c[1])))
-        fig, axes = plt.subplots(4, len(columns), figsize=(4.2 * len(columns) + 1.5, 12), squeeze=False,
-                                 sharex="col")
+        width_in = 4.2 * len(columns) + 2.2  # the legends take the last 2 inches
+        fig, axes = plt.subplots(4, len(columns), figsize=(width_in, 12), squeeze=False, sharex="col")
         width = 0.8 / len(lifetimes)
         x = np.arange(len(memories))
         for j, (tm, threads) in enumerate(columns):
@@ -114,13 +114,15 @@ def render(data, out_dir):
                                  f"{_spread_note(data, inp, tm, threads)}", fontsize=8)
             axes[3][j].set_xticks(x, memories, rotation=30, ha="right", fontsize=7)
         for i, label in enumerate(("routing time (s): geometric mean, 95% CI", "sys time (s), median",
-                                   "minor faults, median", "memory system calls, median")):
+                                   "minor faults, median (log)", "memory system calls, median")):
             axes[i][0].set_ylabel(label, fontsize=8)
         axes[0][-1].legend(title="private lifetime", fontsize=7, title_fontsize=7, loc="upper left",
                            bbox_to_anchor=(1.02, 1.0))
         axes[3][-1].legend(title="system call (hatch)", fontsize=7, title_fontsize=7, loc="upper left",
                            bbox_to_anchor=(1.02, 1.0))
-        fig.subplots_adjust(bottom=0.12, right=0.85, hspace=0.15, wspace=0.3)
+        for ax in axes[2]:  # jemalloc's purging faults thousands of times more than the others: a log scale
+            ax.set_yscale("log")
+        fig.subplots_adjust(bottom=0.12, right=1 - 2.0 / width_in, hspace=0.15, wspace=0.3)
         caption(fig, data, inp, "allocators per private-memory lifetime (summary.csv, allocator_spread.csv); "
                                 "system calls: the record's syscalls (tracepoints), missing bars where not counted")
         paths += save(fig, out_dir, f"allocators-lifetime-{safe(inp)}")
