@@ -23,6 +23,7 @@
 
 #include "allocators/allocpage.hpp"
 #include "labyrinth/private_memory.hpp"
+#include "labyrinth/run_error.hpp"
 
 namespace lb {
 namespace {
@@ -91,8 +92,7 @@ class AllocpagePrivateMemory final : public PrivateMemory {
 
 }  // namespace
 
-bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMemorySource* out,
-                              std::string* error, bool* resource_failure) {
+PrivateMemorySource allocpage_private_memory(size_t page_size, size_t reserve_bytes) {
   allocpage_config cfg;
   cfg.page_size = page_size;
   cfg.reserve_bytes = reserve_bytes;
@@ -102,11 +102,15 @@ bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMem
   // routing transaction commits) in refills of the reserve's size.
   cfg.limit_bytes = 4 * std::max(reserve_bytes, page_size);
   cfg.refill_bytes = std::max(reserve_bytes, page_size);
-  if (!allocpage_init(cfg, error, resource_failure)) return false;
-  out->name = "allocpage";
-  out->page_size = static_cast<int64_t>(allocpage_page_size());
-  out->make = [] { return std::make_unique<AllocpagePrivateMemory>(); };
-  return true;
+  std::string error;
+  bool resource = false;
+  if (!allocpage_init(cfg, &error, &resource))
+    throw RunError(resource ? FailureReason::kResource : FailureReason::kUsage, error);
+  PrivateMemorySource out;
+  out.name = "allocpage";
+  out.page_size = static_cast<int64_t>(allocpage_page_size());
+  out.make = [] { return std::make_unique<AllocpagePrivateMemory>(); };
+  return out;
 }
 
 }  // namespace lb

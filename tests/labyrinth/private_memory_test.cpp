@@ -26,12 +26,7 @@ struct Block {
 
 // allocpage is initialised once per process (ctest runs each test in its own).
 lb::PrivateMemorySource& allocpage_source() {
-  static lb::PrivateMemorySource src = [] {
-    lb::PrivateMemorySource s;
-    std::string error;
-    if (!lb::allocpage_private_memory(4096, 8 << 20, &s, &error)) ADD_FAILURE() << error;
-    return s;
-  }();
+  static lb::PrivateMemorySource src = lb::allocpage_private_memory(4096, 8 << 20);
   return src;
 }
 
