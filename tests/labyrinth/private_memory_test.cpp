@@ -48,6 +48,19 @@ void expect_every_byte(const lbtm::PrivatePredicate& pred, const std::vector<Blo
   }
 }
 
+// A bad free is the run's failure to report (PrivateMemory::error()), not a
+// line allocpage prints from inside the library.
+TEST(AllocpagePrivateMemory, ABadFreeIsRecordedNotPrinted) {
+  auto m = allocpage_source().make();
+  void* p = m->allocate(100);
+  m->deallocate(p, 100);
+  ::testing::internal::CaptureStderr();
+  m->deallocate(p, 100);  // a double free
+  std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(printed, "");
+  EXPECT_NE(m->error().find("allocpage: "), std::string::npos) << m->error();
+}
+
 TEST(AllocpagePrivatePredicate, TrueForEveryByteOfOwnBlocksFalseForForeignMemory) {
   auto m = allocpage_source().make();
   std::vector<Block> mine = allocate_all(*m);
