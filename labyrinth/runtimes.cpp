@@ -43,7 +43,19 @@ const char* to_string(Snapshot s) {
 }
 
 const char* to_string(PrivateAccess p) {
-  return p == PrivateAccess::kDirect ? "direct" : "instrumented";
+  switch (p) {
+    case PrivateAccess::kDirect: return "direct";
+    case PrivateAccess::kInstrumented: return "instrumented";
+  }
+  return "?";
+}
+
+const char* to_string(PrivateLifetime l) {
+  switch (l) {
+    case PrivateLifetime::kWorker: return "worker";
+    case PrivateLifetime::kTransaction: return "transaction";
+  }
+  return "?";
 }
 
 }  // namespace lb

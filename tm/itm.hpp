@@ -16,7 +16,9 @@
 //    so did a standalone experiment).  So under those methods (and if a
 //    construction-time probe fails) the runtime runs bodies as transactions
 //    without an abort path (libitm runs them irrevocably, as asked) and
-//    refuses tx.restart() with a clear error rather than corrupt memory.
+//    refuses tx.restart() with a clear error rather than corrupt memory:
+//    std::runtime_error, which leaves the transaction (libitm commits what
+//    it did: nothing can undo it), so the run fails and says why.
 //    Labyrinth never restarts there: serialised transactions cannot collide.
 //  - ITM_DEFAULT_METHOD unset: libitm would use serialirr while one thread
 //    is registered (and ml_wt beyond).  So the runtime sets ml_wt, libitm's
@@ -56,7 +58,7 @@ TM_PURE inline void add(uint64_t* c, uint64_t n) { *c += n; }
 TM_PURE inline void set(uint64_t* c, uint64_t v) { *c = v; }
 TM_PURE int how_executing();  // _ITM_inTransaction(): 0 outside, 1 retryable, 2 irrevocable
 [[noreturn]] TM_PURE void abort_outer();  // roll the outermost transaction back, run it again
-[[noreturn]] TM_PURE void restart_unsupported(const char* method);
+[[noreturn]] TM_PURE void restart_unsupported(const char* method);  // throws std::runtime_error
 TM_PURE bool never();  // false, but the compiler cannot know it
 }  // namespace itm_detail
 
@@ -101,6 +103,8 @@ class ItmRuntime::Tx {
     void* p = std::malloc(bytes == 0 ? 1 : bytes);
     itm_detail::add(&allocs_, 1);
     itm_detail::add(&allocs_attempt_, 1);
+    itm_detail::add(&bytes_, bytes);
+    itm_detail::add(&bytes_attempt_, bytes);
     return p;
   }
   void free(void* p) { std::free(p); }
@@ -115,6 +119,7 @@ class ItmRuntime::Tx {
   // Written only through the escapes above.
   uint64_t attempts_ = 0, explicit_ = 0, how_ = 0;
   uint64_t allocs_ = 0, allocs_attempt_ = 0;  // every attempt's, the last attempt's
+  uint64_t bytes_ = 0, bytes_attempt_ = 0;    // what they asked for
   AllocLog sourced_;  // blocks from callers' BlockSources, kept by TM_PURE calls
 };
 
@@ -126,7 +131,7 @@ class ItmRuntime::Thread {
   template <class Body>
   void atomically(Body&& body) {
     detail::InTransaction in_tx;
-    tx_.attempts_ = tx_.explicit_ = tx_.allocs_ = 0;
+    tx_.attempts_ = tx_.explicit_ = tx_.allocs_ = tx_.bytes_ = 0;
     if (tx_.cancel_ok_) {
       for (;;) {
         bool done = false;
@@ -150,6 +155,7 @@ class ItmRuntime::Thread {
     previous_attempt_aborted();
     itm_detail::add(&tx_.attempts_, 1);
     itm_detail::set(&tx_.allocs_attempt_, 0);
+    itm_detail::set(&tx_.bytes_attempt_, 0);
     body(tx_);
     itm_detail::set(&tx_.how_, uint64_t(itm_detail::how_executing()));
   }
