@@ -25,6 +25,13 @@ def _fmt(r, unit="x"):
     return f"{r[0]:.2f}{unit} ({r[1]:.2f}-{r[2]:.2f})"
 
 
+def _runtime(c) -> str:
+    """The runtime as a row names it: its options and environment too, so two
+    libitm methods (ITM_DEFAULT_METHOD) are two rows a reader can tell apart."""
+    extra = [f"{k}={v}" for k, v in tuple(c.tm_opts) + tuple(c.env)]
+    return c.tm + (f" ({', '.join(extra)})" if extra else "")
+
+
 def headline(recs: list[dict], suite: str) -> str:
     groups = stats.group(recs)
     ok = [g for g in groups.values() if g.times]
@@ -47,7 +54,7 @@ def headline(recs: list[dict], suite: str) -> str:
             continue
         seq = stats.baseline_seq(groups, c)
         if seq:
-            out.append(f"| {c.input} | {c.tm} | {c.threads} | {_q(seq.times)[0]:.3f} | {_q(g.times)[0]:.3f} "
+            out.append(f"| {c.input} | {_runtime(c)} | {c.threads} | {_q(seq.times)[0]:.3f} | {_q(g.times)[0]:.3f} "
                        f"| {_fmt(_ratio(seq.times, g.times))} | {min(seq.times) / min(g.times):.2f}x |")
 
     spread = stats.allocator_spread(recs)
@@ -76,7 +83,7 @@ def headline(recs: list[dict], suite: str) -> str:
             continue
         rs = (f"{_q(t.read_set)[0]:.0f} -> {_q(g.read_set)[0]:.0f}" if t.read_set and g.read_set else "-")
         ab = (f"{_q(t.aborts)[0]:.0f} -> {_q(g.aborts)[0]:.0f}" if t.aborts and g.aborts else "-")
-        rows.append(f"| {c.input} | {c.tm} | {c.threads} | {c.private} | {_fmt(_ratio(g.times, t.times))} | {rs} | {ab} |")
+        rows.append(f"| {c.input} | {_runtime(c)} | {c.threads} | {c.private} | {_fmt(_ratio(g.times, t.times))} | {rs} | {ab} |")
     if rows:
         out += ["| input | runtime | threads | private | time released / tracked | read set (entries) | aborts |",
                 "|---|---|---|---|---|---|---|"] + rows

@@ -316,8 +316,9 @@ int main(int argc, char** argv) {
                  "anything else, the input file, or --json and --paths naming one file is refused (exit 2)");
   app.add_option("--paths", o.paths_file,
                  "write every routed path to FILE (pair's input line: cells), as --json writes");
-  app.add_option("--repetition", o.repetition, "repetition number, recorded as given")
-      ->transform(lb::whole_number_in(0, INT64_MAX));
+  // Any whole number: the harness numbers its warm-ups -1, -2, ... (harness/suite.py).
+  app.add_option("--repetition", o.repetition, "repetition number, recorded as given (negative: a warm-up)")
+      ->transform(lb::whole_number_in(INT64_MIN, INT64_MAX));
   app.add_option("--allocator", o.allocator,
                  "general-purpose malloc: a name from --list-allocators or a library path; the binary "
                  "re-executes itself with it preloaded, and fails (exit 4) if another malloc serves")

@@ -78,6 +78,14 @@ class EndToEnd(TempDirTest):
             if x["status"] != "ok":  # an option this build lacks: failed with a reason, no number
                 self.assertIsNone(x["time"])
                 self.assertTrue(x["failure"]["reason"])
+        # A configuration fails or succeeds as a whole: a warm-up is the same run as the
+        # measured ones (once every warm-up failed on its negative --repetition, unseen).
+        status = {}
+        for x in recs:
+            status.setdefault(x["harness"]["config_key"], set()).add(x["status"])
+        for key, seen in status.items():
+            self.assertEqual(len(seen), 1, f"{key}: warm-up and measured runs differ: {seen}")
+        self.assertTrue(any(x["harness"]["warmup"] and x["status"] == "ok" for x in recs))
         if REFERENCE.exists():  # seq on a STAMP input, through generator, harness and record: STAMP's answer
             with open(REFERENCE) as f:
                 ref = next(row for row in csv.DictReader(f, delimiter="\t") if row["input"] == STAMP_INPUT)

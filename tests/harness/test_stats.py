@@ -112,6 +112,18 @@ class HeadlineTest(unittest.TestCase):
         self.assertTrue(lock.startswith("| in | lock | 2 | 2.000 | 2.250 | 0.89x"), lock)
         self.assertTrue(lock.endswith("| 4.00x |"), lock)
 
+    def test_rows_name_the_runtime_environment(self):
+        # the runtimes suite runs libitm under two methods (ITM_DEFAULT_METHOD): two rows, told apart
+        from harness.headline import headline
+        recs = runs([2.0] * 3, tm="seq")
+        for method, t in (("ml_wt", 1.0), ("gl_wt", 4.0)):
+            for r in runs([t] * 3, tm="itm", threads=2):
+                r["harness"]["config"]["env"] = {"ITM_DEFAULT_METHOD": method}
+                recs.append(r)
+        text = headline(recs, "syn")
+        self.assertIn("| in | itm (ITM_DEFAULT_METHOD=ml_wt) | 2 | 2.000 | 1.000 | 2.00x", text)
+        self.assertIn("| in | itm (ITM_DEFAULT_METHOD=gl_wt) | 2 | 2.000 | 4.000 | 0.50x", text)
+
     def test_says_what_was_not_measured(self):
         from harness.headline import headline
         text = headline(runs([1.0], tm="seq"), "syn")

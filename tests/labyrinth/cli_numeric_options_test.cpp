@@ -21,6 +21,7 @@ TEST(CliNumericOptions, OutOfRangeOrDoubleSignedIsRefused) {
   const std::string in = input();
   for (const char* option : {"-t", "-b", "-x", "-y", "-z", "--repetition"})
     for (const char* value : {"99999999999999999999", "-99999999999999999999", "+-1", "1e3", "0x10", "-1"}) {
+      if (std::string(option) == "--repetition" && std::string(value) == "-1") continue;  // a warm-up: below
       auto r = lb_test::run_command(std::string(LB_LABYRINTH_BIN) + " -i " + in + " " + option + " " + value +
                                     " 2>&1");
       EXPECT_EQ(r.status, 2) << option << " " << value << ": " << r.output;
@@ -37,6 +38,18 @@ TEST(CliNumericOptions, InRangeValuesAreRecordedAsGiven) {
   std::ifstream f(json);
   std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("\"repetition\":9223372036854775807"), std::string::npos) << text;
+}
+
+// The harness numbers its warm-ups -1, -2, ... (harness/suite.py): a negative
+// repetition is a label like any other, and refusing it failed every warm-up.
+TEST(CliNumericOptions, NegativeRepetitionIsAWarmUpLabel) {
+  std::string json = ::testing::TempDir() + "/numeric-options-warmup.json";
+  auto r = lb_test::run_command(std::string(LB_LABYRINTH_BIN) + " -i " + input() + " --repetition -1 --json " +
+                                json + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream f(json);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"repetition\":-1"), std::string::npos) << text;
 }
 
 // CLI11 alone reads a leading 0 as octal: --repetition 010 was recorded as 8.

@@ -108,7 +108,9 @@ TEST(HtmModelCapacity, ReadSetBoundInLines) {
       for (unsigned i = 0; i < lines; ++i) sum += tx.load(buf.word(i * 64)) + tx.load(buf.word(i * 64 + 8));
     });
     EXPECT_EQ(th.stats().aborts_capacity, lines == 16 ? 0u : 1u) << lines;
-    if (lines == 16) EXPECT_EQ(th.stats().read_set_max, 16u);
+    if (lines == 16) {
+      EXPECT_EQ(th.stats().read_set_max, 16u);
+    }
   }
 }
 
@@ -157,7 +159,9 @@ void requester_wins(bool holder_writes, bool requester_writes, bool release, uin
   }
   h.step.store(2);
   holder.join();
-  if (!requester_writes && holder_writes) EXPECT_EQ(requester_saw, 1);  // never the doomed attempt's write
+  if (!requester_writes && holder_writes) {
+    EXPECT_EQ(requester_saw, 1);  // never the doomed attempt's write
+  }
 }
 
 TEST(HtmModelConflicts, WriteToALineAnotherReadAbortsTheReader) { requester_wins(false, true, false, 1); }

@@ -38,7 +38,9 @@ TEST(Itm, TransactionsAreRetryableUnlessSerialWasAsked) {
   if (serial_method(asked_method())) {  // asked for: serialised, and no restart
     // serialirr is irrevocable from the start; serial keeps an undo log
     // (revocable); serialirr_onwrite turns irrevocable at its first write.
-    if (asked_method() == "serialirr") EXPECT_EQ(how.load(), 2u);
+    if (asked_method() == "serialirr") {
+      EXPECT_EQ(how.load(), 2u);
+    }
     EXPECT_TRUE(how.load() == 1u || how.load() == 2u) << how.load();
     EXPECT_EQ(th.stats().irrevocable, how.load() == 2u ? 1u : 0u);
     EXPECT_FALSE(rt.restart_rolls_back());
