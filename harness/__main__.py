@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import ab, comparable, export_gbench, report_html, compare, history, metrics, report, session, slurm, store
+from . import (ab, comparable, export_gbench, report_html, compare, history, machine_dirs, metrics, report, session,
+               slurm, store)
 from .suite import SUITES_DIR, SuiteError, load_suite, parse_shard
 
 REPO = session.REPO
@@ -14,8 +15,13 @@ REPO = session.REPO
 
 def _figures(result_dir: Path, history_file: Path | None = None) -> None:
     import plots  # the plots' public entry (it reads only the result files); matplotlib loads only here
-    for path in plots.render_dir(result_dir, history_file=history_file):
-        print(f"figure: {path}")
+    # Runs from several machines: figures per machine, never pooled (machine_dirs.py).
+    per_machine = machine_dirs.split(result_dir)
+    for sub in per_machine:
+        print(f"machine {sub.name}: {sub}")
+    for target in per_machine or [result_dir]:
+        for path in plots.render_dir(target, history_file=None if per_machine else history_file):
+            print(f"figure: {path}")
     # The reports embed the figures just drawn; with a history, its newest verdicts too.
     rows = None
     if history_file and Path(history_file).is_file():

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import records as records_pkg
 
-from . import load, metrics, per_machine, store
+from records import machines as per_machine
+
+from . import load, metrics, store
 
 # The facts that make two machines' times comparable (the record's `machine`).
 MACHINE_FIELDS = ("cpu", "cores", "kernel", "compiler", "thp")

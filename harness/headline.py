@@ -60,10 +60,13 @@ def headline(recs: list[dict], suite: str) -> str:
     spread = stats.allocator_spread(recs)
     out += ["", "## Allocator spread (slowest / fastest median - 1)", ""]
     if spread:
+        # Beside input, runtime and threads, every axis that tells the rows apart (the lifetime, ...).
+        more = [c for c in stats.spread_columns(spread) if c not in ("input", "tm", "threads", "snapshot", "private")]
         out += ["Bootstrap 95% interval in brackets; none where an allocator has fewer than 3 runs.", "",
-                "| input | runtime | threads | fastest | slowest | spread |", "|---|---|---|---|---|---|"]
-        out += [f"| {r['input']} | {r['tm']} | {r['threads']} | {r['fastest']} | {r['slowest']} | "
-                f"{r['spread'] * 100:.1f}%"
+                "| input | runtime | threads | " + "".join(f"{c} | " for c in more) + "fastest | slowest | spread |",
+                "|---|---|---|" + "---|" * len(more) + "---|---|---|"]
+        out += [f"| {r['input']} | {r['tm']} | {r['threads']} | " + "".join(f"{r[c]} | " for c in more)
+                + f"{r['fastest']} | {r['slowest']} | {r['spread'] * 100:.1f}%"
                 + (f" ({r['spread_ci_low'] * 100:.1f}-{r['spread_ci_high'] * 100:.1f}%)"
                    if r["spread_ci_low"] is not None else " (too few runs for an interval)") + " |"
                 for r in spread]

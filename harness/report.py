@@ -7,7 +7,9 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from . import headline, per_machine, stats, store
+from records import machines as per_machine
+
+from . import headline, stats, store
 
 
 def _csv(rows: list[dict]) -> str:
@@ -76,8 +78,8 @@ def text_summary(records: list[dict], rows: list[dict] | None = None) -> str:
     spread = spread_rows(records)
     if spread:
         out += ["", "allocator spread (slowest/fastest median - 1, bootstrap 95% interval):",
-                table(spread, by_machine + ["input", "tm", "threads", "snapshot", "private", "fastest",
-                                            "slowest", "spread", "spread_ci_low", "spread_ci_high", "runs_min"])]
+                table(spread, by_machine + stats.spread_columns(spread)
+                      + ["fastest", "slowest", "spread", "spread_ci_low", "spread_ci_high", "runs_min"])]
         if any(r.get("spread_ci_low") is None for r in spread):
             out.append("  (no interval where an allocator has fewer than 3 runs: such a spread is a guess)")
     failed = failures(records)

@@ -87,8 +87,8 @@ def suite_report(result_dir: Path, records: list[dict], history_rows: list[dict]
                 ("Configurations", html_table(rows, cols, lambda r: "failed" if r.get("runs_failed") else ""))]
     if spread:
         sections.append(("Allocator spread (slowest / fastest median - 1, bootstrap 95% interval)",
-                         html_table(spread, ["input", "tm", "threads", "snapshot", "private", "fastest", "slowest",
-                                             "spread", "spread_ci_low", "spread_ci_high", "runs_min"])))
+                         html_table(spread, stats.spread_columns(spread)
+                                    + ["fastest", "slowest", "spread", "spread_ci_low", "spread_ci_high", "runs_min"])))
     reasons = Counter((r.get("failure") or {}).get("reason", "unknown") for r in failed)
     sections.append(("Failed runs", f'<p class="warn">{len(failed)} of {len(records)} runs failed: '
                      + html.escape(", ".join(f"{k} x{v}" for k, v in sorted(reasons.items()))) + "</p>"

@@ -29,7 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import per_machine, report, runner, session, store
+from . import machine_dirs, report, runner, session, store
 from .suite import Suite, SuiteError, load_suite
 
 LAUNCHER = session.REPO / "harness" / "lb-harness"
@@ -404,27 +404,6 @@ def command(a) -> int:
         return session.EXIT_USAGE
 
 
-def split_by_machine(merged: Path) -> list[Path]:
-    """When the merged runs come from several machines: merged/by-machine/<machine>/, one
-    result directory per machine (records, summary, machine.json), so each gets figures of
-    its own; the figures read a whole directory and would pool the machines.  [] for one."""
-    parts = per_machine.split(store.read_records(merged))
-    if len(parts) == 1:
-        return []
-    dirs = []
-    for m, recs in parts.items():
-        sub = merged / "by-machine" / re.sub(r"[^A-Za-z0-9.]+", "-", m).strip("-")
-        store.write_atomic(sub / store.RUNS, "".join(json.dumps(r, sort_keys=True) + "\n" for r in recs))
-        node = next(((r.get("harness") or {}).get("node") for r in recs if (r.get("harness") or {}).get("node")), {})
-        store.write_json(sub / "machine.json", {"cpu": node.get("cpu"), "cores": node.get("cores"),
-                                                "nodes": sorted(per_machine.nodes(recs).get(m, []))})
-        manifest = _read_json(merged / "manifest.json") or {}
-        store.write_json(sub / "manifest.json", dict(manifest, machine=m))
-        report.write_summaries(sub, recs, manifest.get("suite"))
-        dirs.append(sub)
-    return dirs
-
-
 def merge_command(a) -> int:
     d = a.dir.resolve()
     try:
@@ -432,12 +411,10 @@ def merge_command(a) -> int:
     except SlurmError as e:
         print(f"harness slurm-merge: {e}", file=sys.stderr)
         return session.EXIT_USAGE
-    per_machine_dirs = split_by_machine(d / "merged")
-    for sub in per_machine_dirs:
-        print(f"machine {sub.name}: {sub}")
     if status in (session.EXIT_OK, session.EXIT_FAILED_RUNS) and not a.no_figures:
-        for target in per_machine_dirs or [d / "merged"]:
-            a.figures(target)
+        a.figures(d / "merged")  # one directory per machine when the nodes differ (machine_dirs.py)
+    else:
+        machine_dirs.split(d / "merged")
     return status
 
 

@@ -31,12 +31,33 @@ def _memory(name: str):
     return value
 
 
+def _sys_time(r: dict):
+    v = (r.get("time") or {}).get("sys_s")
+    return float(v) if isinstance(v, (int, float)) else None
+
+
+# The memory system calls of the routing phase (the record's `syscalls`, since run/3).
+SYSCALLS = ("mmap", "munmap", "mremap", "mprotect", "madvise", "brk")
+
+
+def _syscall(name: str):
+    def value(r: dict):  # None where the record could not count them (syscalls.reason): never 0
+        c = r.get("syscalls") or {}
+        v = c.get(name) if c.get("available") else None
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    return value
+
+
 def extra_medians(records: list[dict]) -> dict[str, dict]:
-    """config key -> medians of what summary.csv carries beside the time: CPU time, peak RSS,
-    minor and major faults (ok, measured runs)."""
-    cols = {"cpu_median_s": group(records, "cpu")}
+    """config key -> medians of what summary.csv carries beside the time: CPU and sys time,
+    peak RSS, minor and major faults, the memory system calls, false aborts (ok, measured
+    runs; empty where no run has the number)."""
+    cols = {"cpu_median_s": group(records, "cpu"), "sys_median_s": _group_by_config(records, _sys_time)}
     for name in ("peak_rss_kb", "minor_faults", "major_faults"):
         cols[f"{name}_median"] = _group_by_config(records, _memory(name))
+    for name in SYSCALLS:
+        cols[f"{name}_median"] = _group_by_config(records, _syscall(name))
+    cols["false_aborts_private_median"] = _group_by_config(records, lambda r: tm_stat(r, "false_aborts_private"))
     out: dict[str, dict] = {}
     for col, groups in cols.items():
         for key, g in groups.items():
@@ -150,6 +171,15 @@ def allocator_spread(records: list[dict]) -> list[dict]:
                                "spread": est, "spread_ci_low": lo, "spread_ci_high": hi,
                                "runs_min": min(len(t) for t in samples.values())})
     return rows
+
+
+def spread_columns(rows: list[dict]) -> list[str]:
+    """The axis columns that tell allocator_spread rows apart: input, runtime, threads and
+    the access shape always, and every other axis whose value differs between the rows (the
+    private-memory lifetime, a runtime option, the filter...), so no two rows read alike."""
+    always = ["input", "tm", "threads", "snapshot", "private"]
+    return always + [a["name"] for a in AXES if a["name"] not in always and a["name"] != "allocator"
+                     and len({str(r.get(a["name"])) for r in rows}) > 1]
 
 
 def fmt(x, digits=3) -> str:

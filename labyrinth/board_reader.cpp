@@ -13,9 +13,8 @@
 // then upper-right, a route whose ends are the same point, a second or late
 // `B`, a missing `E`, anything but blank space after `E`; and, as for STAMP
 // inputs, an empty file, a NUL byte or an overlong line.
-#include <charconv>
-
 #include "labyrinth/maze.hpp"
+#include "labyrinth/whole_number.hpp"
 
 namespace lb {
 namespace {
@@ -79,15 +78,14 @@ class BoardParser {
            std::to_string(count_ - 1));
   }
 
+  // One definition of a whole number for every input (labyrinth/whole_number.hpp):
+  // "+-3" is not -3 here either.
   int64_t number(size_t k) const {
     std::string_view t = token_[k];
-    std::string_view digits = t;
-    if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
     int64_t value = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (ec == std::errc::result_out_of_range) fail("number '" + std::string(t.substr(0, 32)) + "' is out of range");
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
-      fail("'" + std::string(t.substr(0, 32)) + "' is not a whole number");
+    WholeNumber r = parse_whole_number(t, &value);
+    if (r == WholeNumber::kOutOfRange) fail("number '" + std::string(t.substr(0, 32)) + "' is out of range");
+    if (r != WholeNumber::kOk) fail("'" + std::string(t.substr(0, 32)) + "' is not a whole number");
     return value;
   }
 

@@ -92,6 +92,7 @@ class Worker {
         memory_(req.private_memory.make()), blocks_(lee::worker_blocks(maze_, S == Snapshot::kRaw)),
         row_((uint32_t)(2 * maze_.width)), plane_((uint32_t)(maze_.width * maze_.height)) {
     if (req.private_memory.filter) th_.set_private(memory_->predicate());
+    lbtm::set_own_memory(th_, memory_->predicate());  // abort attribution (tm.hpp, "Own memory")
     if constexpr (requires(R& r) { r.l1(); }) line_bytes_ = rt.l1().line_bytes;
     const size_t cells = (size_t)maze_.cells();
     temp_ = static_cast<lee::Temp*>(memory_->allocate(blocks_.temp_bytes));

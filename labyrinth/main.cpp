@@ -209,11 +209,16 @@ int run(const Options& o, char** argv) {
 
   lb::RouteOutcome outcome;
   lb::PhaseCounters counters;  // opened before the workers start: they inherit them
+  std::string no_tracepoints;
+  std::vector<lb::CounterSpec> syscall_specs = lb::PhaseCounters::syscalls(&no_tracepoints);
+  lb::PhaseCounters syscalls(std::move(syscall_specs), lb::PhaseCounters::kSyscallScope, no_tracepoints);
   record.usage_before = lb::ProcessUsage::now();
   try {
+    syscalls.start();
     counters.start();
     outcome = route_fn(req);
     counters.stop();
+    syscalls.stop();
   } catch (const std::invalid_argument& e) {
     return fail(o, record, "usage", e.what(), kBadInput);
   } catch (const std::bad_alloc&) {
@@ -226,6 +231,7 @@ int run(const Options& o, char** argv) {
   }
   record.usage_after = lb::ProcessUsage::now();
   record.counters = counters.to_json();
+  record.syscalls = syscalls.to_json();
   if (allocpage_ready()) {
     allocpage_stats s = allocpage_get_stats();
     record.private_stats = {{"pages_in_use", s.pages_in_use},   {"high_water", s.high_water},

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace lb {
 namespace {
@@ -25,7 +26,8 @@ std::string why(int err) {
       return text + " (the kernel exposes no such counter: no hardware PMU, e.g. a VM without PMU passthrough)";
     case EACCES:
     case EPERM:
-      return text + " (not permitted: see /proc/sys/kernel/perf_event_paranoid, or a seccomp filter)";
+      return text + " (not permitted: see /proc/sys/kernel/perf_event_paranoid, which must be <= 1 for kernel "
+                    "events such as tracepoints unless the process has CAP_PERFMON; or a seccomp filter)";
     case ENOSYS:
       return text + " (this kernel has no perf_event_open)";
     default:
@@ -40,7 +42,34 @@ std::vector<CounterSpec> PhaseCounters::hardware() {
           {"cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES}};
 }
 
-PhaseCounters::PhaseCounters(std::vector<CounterSpec> specs) {
+std::vector<CounterSpec> PhaseCounters::syscalls(std::string* why) {
+  // tracefs is at /sys/kernel/tracing; older systems mount it under debugfs.
+  static const char* const kRoots[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
+  std::vector<CounterSpec> out;
+  for (const char* call : {"mmap", "munmap", "mremap", "mprotect", "madvise", "brk"}) {
+    uint64_t id = 0;
+    bool found = false;
+    for (const char* root : kRoots) {
+      std::ifstream f(std::string(root) + "/events/syscalls/sys_enter_" + call + "/id");
+      if (f >> id) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      *why = std::string("no tracepoint id for syscalls:sys_enter_") + call +
+             " under /sys/kernel/tracing or /sys/kernel/debug/tracing (tracefs not mounted, or not readable by "
+             "this user; as root: mount -t tracefs nodev /sys/kernel/tracing, which perf also does itself)";
+      return {};
+    }
+    out.push_back({call, PERF_TYPE_TRACEPOINT, id, true});
+  }
+  return out;
+}
+
+PhaseCounters::PhaseCounters(std::vector<CounterSpec> specs, std::string scope, std::string unavailable)
+    : scope_(std::move(scope)), reason_(std::move(unavailable)) {
+  if (!reason_.empty()) return;
   for (CounterSpec& s : specs) {
     perf_event_attr attr{};
     attr.size = sizeof attr;
@@ -48,7 +77,7 @@ PhaseCounters::PhaseCounters(std::vector<CounterSpec> specs) {
     attr.config = s.config;
     attr.disabled = 1;
     attr.inherit = 1;  // threads created later count too (the router's workers)
-    attr.exclude_kernel = 1;
+    attr.exclude_kernel = s.kernel ? 0 : 1;
     attr.exclude_hv = 1;
     attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
     int fd = perf_event_open(&attr);
@@ -111,7 +140,7 @@ std::optional<uint64_t> PhaseCounters::value(const std::string& name) const {
 nlohmann::json PhaseCounters::to_json() const {
   if (!available()) return {{"available", false}, {"reason", reason_}};
   if (!stopped_) return {{"available", false}, {"reason", "the phase was not measured"}};
-  nlohmann::json j = {{"available", true}, {"scope", "routing phase, all threads, user space"}};
+  nlohmann::json j = {{"available", true}, {"scope", scope_}};
   bool multiplexed = false;
   for (const Counter& c : counters_) {
     j[c.spec.name] = c.value;

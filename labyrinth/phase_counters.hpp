@@ -1,11 +1,14 @@
-// Hardware counters for one phase of the run (the routing phase), summed over
-// every thread the phase starts: perf_event_open with `inherit`, so threads
-// created after the counters are opened count too, and their counts are folded
-// into ours when they exit (the router joins them before the phase ends).
+// Counters for one phase of the run (the routing phase), summed over every
+// thread the phase starts: perf_event_open with `inherit`, so threads created
+// after the counters are opened count too, and their counts are folded into
+// ours when they exit (the router joins them before the phase ends).  Two
+// sets: hardware counters (instructions, cycles; the record's `counters`) and
+// the memory system calls entered (the kernel's syscalls:sys_enter_*
+// tracepoints, counted, never sampled; the record's `syscalls`).
 //
 // Where the kernel gives no counter (a VM without a PMU, perf_event_paranoid,
-// a seccomp filter) the reason is kept and no number is reported: a missing
-// counter is never recorded as zero (labyrinth/RECORD.md, `counters`).
+// a seccomp filter, tracefs not mounted) the reason is kept and no number is
+// reported: a missing counter is never recorded as zero (labyrinth/RECORD.md).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -20,6 +23,7 @@ struct CounterSpec {
   std::string name;  // the record's key, e.g. "instructions"
   uint32_t type;     // perf_event_attr.type (PERF_TYPE_HARDWARE, ...)
   uint64_t config;   // perf_event_attr.config
+  bool kernel = false;  // count events in the kernel too (a tracepoint fires only there)
 };
 
 class PhaseCounters {
@@ -27,8 +31,19 @@ class PhaseCounters {
   // instructions and cycles, user space only (what perf_event_paranoid 2, the
   // usual default, lets an unprivileged process count of itself).
   static std::vector<CounterSpec> hardware();
+  // Entries into mmap, munmap, mremap, mprotect, madvise and brk: the kernel's
+  // syscalls:sys_enter_* tracepoints, whose ids tracefs publishes.  Empty,
+  // with *why, when they cannot be found (tracefs not mounted, not readable).
+  // Counting them needs kernel events: perf_event_paranoid <= 1 or
+  // CAP_PERFMON (else the set is unavailable, with that reason).
+  static std::vector<CounterSpec> syscalls(std::string* why);
+  static constexpr const char* kUserScope = "routing phase, all threads, user space";
+  static constexpr const char* kSyscallScope =
+      "routing phase, all threads: entries into each system call (tracepoints syscalls:sys_enter_*)";
 
-  explicit PhaseCounters(std::vector<CounterSpec> specs = hardware());
+  // `unavailable` non-empty: open nothing, report that reason.
+  explicit PhaseCounters(std::vector<CounterSpec> specs = hardware(), std::string scope = kUserScope,
+                         std::string unavailable = "");
   ~PhaseCounters();
   PhaseCounters(const PhaseCounters&) = delete;
   PhaseCounters& operator=(const PhaseCounters&) = delete;
@@ -52,6 +67,7 @@ class PhaseCounters {
     bool multiplexed = false;
   };
   std::vector<Counter> counters_;
+  std::string scope_;
   std::string reason_;
   bool stopped_ = false;
 };

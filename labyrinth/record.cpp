@@ -129,9 +129,11 @@ nlohmann::json RunRecord::to_json() const {
     j["tm_stats"] = stats_json(total_stats(*outcome));
     j["router"] = {{"reroutes", reroutes}};
     j["counters"] = counters.is_null() ? nlohmann::json{{"available", false}, {"reason", "not measured"}} : counters;
+    j["syscalls"] = syscalls.is_null() ? nlohmann::json{{"available", false}, {"reason", "not measured"}} : syscalls;
   } else {
     j["router"] = nullptr;
     j["counters"] = nullptr;
+    j["syscalls"] = nullptr;
     j["time"] = nullptr;
     j["memory"] = nullptr;
     j["tm_stats"] = nullptr;

@@ -48,6 +48,7 @@ struct RunRecord {
   bool verified = false;
   ProcessUsage usage_before, usage_after;
   nlohmann::json counters;  // PhaseCounters::to_json() of the routing phase
+  nlohmann::json syscalls;  // the same, of PhaseCounters::syscalls()
   // failure
   std::string failure_reason, failure_message;
 

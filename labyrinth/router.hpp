@@ -104,6 +104,9 @@ class Worker {
     // direct ones the predicate would only be asked, on every shared access
     // (a call and a few compares per grid cell read in tracked), and say no.
     if (req.private_memory.filter && kInstrumented) th_.set_private(memory_->predicate());
+    // Whatever the filter: an abort on a lock reached through a private word
+    // is counted as lock-table aliasing (false_aborts_private).
+    lbtm::set_own_memory(th_, memory_->predicate());
     grid_ = static_cast<Cell*>(memory_->allocate(blocks_.grid_bytes));
     // Pads are FULL once and for all: copies write only real cells.
     std::fill_n(grid_, layout_.size, kFull);

@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import render_dir
+from . import MixedMachines, render_dir
 
 
 def main(argv=None) -> int:
@@ -18,8 +18,12 @@ def main(argv=None) -> int:
         if not (d / "runs.jsonl").exists():
             print(f"plots: {d} has no runs.jsonl", file=sys.stderr)
             return 2
-        for path in render_dir(d, a.out, a.history):
-            print(path)
+        try:
+            for path in render_dir(d, a.out, a.history):
+                print(path)
+        except MixedMachines as e:
+            print(f"plots: {e}", file=sys.stderr)
+            return 2
     return 0
 
 

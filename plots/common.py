@@ -25,6 +25,7 @@ class Data:
     suite: str
     machine: dict
     spread: list = field(default_factory=list)  # allocator_spread.csv's rows, as the harness wrote them
+    summary: list = field(default_factory=list)  # summary.csv's rows (per configuration), as the harness wrote them
 
     def revision(self, input_name: str | None = None) -> str:
         revs = {r.get("git_revision") for r in self.records if r.get("git_revision")
@@ -57,7 +58,7 @@ def load(result_dir: Path) -> Data:
     if not machine:  # fall back on the binary's own view, in the records
         machine = next((r["machine"] for r in recs if isinstance(r.get("machine"), dict)), {})
     return Data(recs, records.group(recs), manifest.get("suite", result_dir.name), machine,
-                _csv(result_dir / "allocator_spread.csv"))
+                _csv(result_dir / "allocator_spread.csv"), _csv(result_dir / "summary.csv"))
 
 
 def caption(fig, data: Data, input_name: str, extra: str = "", revision: str | None = None) -> None:

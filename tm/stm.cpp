@@ -45,6 +45,7 @@ bool StmRuntime::Tx::commit(Stats& s, AbortCause& cause) {
         if (mine(v)) break;  // another word of ours in the same stripe
         unlock_owned();
         cause = AbortCause::kLocked;
+        abort_addr_ = e.addr;
         return false;
       }
       owned_.push_back({&lock, v});

@@ -20,6 +20,12 @@
 //    in place and appear in neither set.
 //  - After an abort, a bounded randomised exponential backoff; past a few
 //    retries it also yields the CPU (oversubscribed runs preempt lock holders).
+//  - Abort attribution: each abort on a lock remembers the word that led to
+//    the lock.  If the caller named its own memory (set_own_memory: memory no
+//    other thread writes) and that word is in it, the conflict was false:
+//    another thread's word shares the lock (the table wraps every
+//    2^(locks_log2 + stripe_log2) bytes), so Stats::false_aborts_private.  It
+//    costs one predicate call per abort and nothing on the load path.
 //
 // All accesses to shared words use __atomic builtins (acquire loads, release
 // write-back) so that the C++ memory model holds and ThreadSanitizer sees no
@@ -139,15 +145,15 @@ class StmRuntime::Tx {
     const Lock& lock = lock_for(a);
     for (;;) {
       uint64_t v1 = lock.load(std::memory_order_acquire);
-      if (v1 & kLocked) throw Abort{AbortCause::kLocked};  // we hold no lock before commit
+      if (v1 & kLocked) abort_at(a, AbortCause::kLocked);  // we hold no lock before commit
       uintptr_t value = __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE);
       uint64_t v2 = lock.load(std::memory_order_relaxed);
       if (v1 != v2) {
-        if (v2 & kLocked) throw Abort{AbortCause::kLocked};
+        if (v2 & kLocked) abort_at(a, AbortCause::kLocked);
         continue;  // a commit slipped in between: read again
       }
       if (v1 > rv_) {
-        if (!extend()) throw Abort{AbortCause::kValidation};
+        if (!extend()) throw Abort{AbortCause::kValidation};  // extend() noted the word
         continue;
       }
       reads_.push(a);
@@ -162,18 +168,28 @@ class StmRuntime::Tx {
     auto* o = reinterpret_cast<const Owned*>(v & ~kLocked);
     return (o >= owned_.data() && o < owned_.data() + owned_.size()) ? o : nullptr;
   }
-  // Every word read still has the version it had when read (<= rv).
+  // Every word read still has the version it had when read (<= rv).  On
+  // failure, the first word found changed is noted for attribution.
   bool validate() const {
     ++validations_;
     return reads_.all_of([&](uintptr_t a) {
       uint64_t v = lock_for(a).load(std::memory_order_acquire);
       if (v & kLocked) {
         const Owned* o = mine(v);
-        if (o == nullptr) return false;
+        if (o == nullptr) return (abort_addr_ = a, false);
         v = o->old;
       }
-      return v <= rv_;
+      return v <= rv_ || (abort_addr_ = a, false);
     });
+  }
+  // The word whose lock ends this attempt (see "Abort attribution").
+  [[noreturn]] void abort_at(uintptr_t a, AbortCause cause) {
+    abort_addr_ = a;
+    throw Abort{cause};
+  }
+  // Was this attempt's abort false: on a lock reached through our own word?
+  bool abort_was_on_own_word() const {
+    return abort_addr_ != 0 && own_(reinterpret_cast<const void*>(abort_addr_));
   }
   // Move the snapshot forward to now, if what we read is still current.
   bool extend() {
@@ -188,6 +204,7 @@ class StmRuntime::Tx {
     writes_.clear();
     allocs_.clear();
     released_ = 0;
+    abort_addr_ = 0;
     set_rv(rt_.clock_.load(std::memory_order_acquire));
   }
   void set_rv(uint64_t rv) { rv_ = rv; }
@@ -202,6 +219,7 @@ class StmRuntime::Tx {
 
   StmRuntime& rt_;
   PrivatePredicate private_;
+  PrivatePredicate own_;  // set_own_memory(): for abort attribution only
   const Lock* locks_;
   uint64_t lock_mask_;
   unsigned stripe_log2_;
@@ -212,12 +230,16 @@ class StmRuntime::Tx {
   AllocLog allocs_;
   uint64_t released_ = 0;
   mutable uint64_t validations_ = 0;  // validate() calls of this attempt (Stats::validations)
+  mutable uintptr_t abort_addr_ = 0;  // the word whose lock ended this attempt, 0 if none
 };
 
 class StmRuntime::Thread {
  public:
   Thread(StmRuntime& rt, int id);
   void set_private(PrivatePredicate p) { tx_.private_ = p; }
+  // Memory only this thread writes, logged like any other: for attributing
+  // aborts on its words to lock-table aliasing (file comment).
+  void set_own_memory(PrivatePredicate p) { tx_.own_ = p; }
 
   template <class Body>
   void atomically(Body&& body) {
@@ -239,6 +261,8 @@ class StmRuntime::Thread {
         throw;
       }
       stats_.validations += tx_.take_validations();
+      // Before the roll-back: blocks the attempt allocated are still its own.
+      if (tx_.abort_was_on_own_word()) ++stats_.false_aborts_private;
       tx_.roll_back(stats_);
       stats_.count_abort(cause);
       stats_.aborted_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(

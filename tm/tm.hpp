@@ -46,6 +46,13 @@
 // validates them, and no runtime rolls them back when an attempt aborts (the
 // caller re-initialises its private memory at the start of each attempt, as
 // Labyrinth's router does with its grid copy).
+//
+// Own memory, for attribution only: a runtime with a lock table may offer
+// th.set_own_memory(pred), memory only this thread writes but which it still
+// logs and validates (the caller did not ask to leave it out).  An abort on
+// a lock reached through such a word cannot be a true conflict, so the
+// runtime counts it as a false one (Stats::false_aborts_private).
+// lbtm::set_own_memory(th, pred) calls it where the runtime has it.
 #pragma once
 #include <concepts>
 #include <cstddef>
@@ -117,6 +124,12 @@ inline bool in_transaction() { return detail::tx_depth > 0; }
 // raw grid copy, its direct private accesses).
 template <class R>
 inline constexpr bool tracks_every_access_v = requires { requires R::kTracksEveryAccess; };
+
+// th.set_own_memory(pred) where the runtime offers it (see "Own memory").
+template <class Thread>
+void set_own_memory(Thread& th, PrivatePredicate pred) {
+  if constexpr (requires { th.set_own_memory(pred); }) th.set_own_memory(pred);
+}
 
 // Transactional accesses are word-sized: the STM versions memory in words.
 template <class T>

@@ -39,12 +39,13 @@ def record(tm="stm", threads=1, elapsed=1.0, allocator="glibc", snapshot="raw", 
         r["memory"] = {"peak_rss_kb": 1000, "minor_faults": 0, "major_faults": 0}
         r["tm_stats"] = {name: 0.0 if s["type"] == "number" else 0 for name, s in records.TM_STATS.items()}
         r["tm_stats"].update(aborts=aborts, aborts_validation=aborts, read_set_mean=read_set)
+        r["syscalls"] = {"available": False, "reason": "tracefs not mounted (synthetic)"}
         r["counters"] = ({"available": True, "instructions": instructions, "cycles": 2 * instructions}
                          if instructions is not None else
                          {"available": False, "reason": "perf_event_open: no hardware PMU (synthetic)"})
     else:
         r["failure"] = {"reason": reason, "message": "synthetic"}
-        r["result"] = r["time"] = r["memory"] = r["tm_stats"] = r["counters"] = None
+        r["result"] = r["time"] = r["memory"] = r["tm_stats"] = r["counters"] = r["syscalls"] = None
     return r
 
 

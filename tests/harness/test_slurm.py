@@ -2,11 +2,13 @@
 task missing, resubmission of only the unfinished tasks, and statistics per
 machine.  (slurm_real.py runs the same against a real Slurm.)"""
 import json
+import os
 import subprocess
 
 import synthetic
-from helpers import FAKE_BIN, TempDirTest, tiny_suite
-from harness import per_machine, report, slurm, store
+from helpers import FAKE_BIN, PYTHON, REPO, TempDirTest, tiny_suite
+from harness import report, slurm, store
+from records import machines as per_machine
 
 
 class ScriptTest(TempDirTest):
@@ -149,6 +151,30 @@ class PerMachineTest(TempDirTest):
         self.assertEqual(list(per_machine.split(plain + self.on(synthetic.runs([1.0]), "EPYC", 2, "n"))), [None])
         two = self.on(synthetic.runs([1.0]), "EPYC", 2, "n") + self.on(synthetic.runs([1.0]), "Xeon", 8, "m")
         self.assertIn("unknown machine", per_machine.split(two + plain))
+
+    def test_figures_of_a_mixed_directory_are_drawn_per_machine(self):
+        # not only slurm-merge: any directory whose runs come from two CPU models
+        d = self.tmp / "mixed"
+        d.mkdir()
+        recs = []
+        for cpu, cores, name, scale in (("EPYC", 2, "n", 1.0), ("Xeon", 64, "m", 2.0)):
+            recs += self.on(synthetic.runs([scale] * 3, tm="seq") +
+                            synthetic.runs([scale] * 3, tm="stm") +
+                            synthetic.runs([scale / 2] * 3, tm="stm", threads=2), cpu, cores, name)
+        store.write_atomic(d / store.RUNS, "".join(json.dumps(r) + "\n" for r in recs))
+        p = subprocess.run([PYTHON, "-m", "plots", d], capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, PYTHONPATH=str(REPO)))
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("runs from 2 machines (EPYC, 2 cores; Xeon, 64 cores)", p.stderr)
+        self.assertFalse((d / "figures").exists())
+        r = self.harness_cli("figures", d, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        subs = sorted((d / "by-machine").iterdir())
+        self.assertEqual([x.name for x in subs], ["EPYC-2-cores", "Xeon-64-cores"])
+        for x in subs:
+            self.assertEqual(len(store.read_records(x)), 9)
+            self.assertTrue(list((x / "figures").glob("runtimes-*.svg")), r.stdout)
+        self.assertFalse((d / "figures").exists())  # no figure pools the two
 
     def test_compare_refuses_a_side_that_mixes_machines(self):
         a, b = self.tmp / "a", self.tmp / "b"

@@ -112,6 +112,23 @@ class HeadlineTest(unittest.TestCase):
         self.assertTrue(lock.startswith("| in | lock | 2 | 2.000 | 2.250 | 0.89x"), lock)
         self.assertTrue(lock.endswith("| 4.00x |"), lock)
 
+    def test_spread_rows_are_told_apart_by_every_axis_that_differs(self):
+        # the lock-aliasing suite: the same allocators under two lock tables: two rows, told apart
+        from harness.headline import headline
+        recs = []
+        for opts, t in (({}, 1.0), ({"locks_log2": "24"}, 3.0)):
+            for alloc, f in (("glibc", 1.0), ("jemalloc", 1.2)):
+                for r in runs([t * f] * 3, tm="stm", threads=2, allocator=alloc):
+                    r["harness"]["config"]["tm_opts"] = opts
+                    recs.append(r)
+        rows = stats.allocator_spread(recs)
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(stats.spread_columns(rows), ["input", "tm", "threads", "snapshot", "private", "tm_opts"])
+        text = headline(recs, "syn")
+        self.assertIn("| input | runtime | threads | tm_opts | fastest | slowest | spread |", text)
+        self.assertIn("| in | stm | 2 | locks_log2=24 | glibc | jemalloc | 20.0%", text)
+        self.assertIn("| in | stm | 2 |  | glibc | jemalloc | 20.0%", text)
+
     def test_rows_name_the_runtime_environment(self):
         # the runtimes suite runs libitm under two methods (ITM_DEFAULT_METHOD): two rows, told apart
         from harness.headline import headline

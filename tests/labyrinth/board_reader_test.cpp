@@ -72,6 +72,8 @@ TEST(BoardReader, Refusals) {
   expect_error("P 1 x\nE\n", 1, "'x' is not a whole number");
   expect_error("P 1 2.5\nE\n", 1, "'2.5' is not a whole number");
   expect_error("P 1 99999999999999999999\nE\n", 1, "out of range");
+  expect_error("P 5 +-3\nE\n", 1, "'+-3' is not a whole number");  // one sign, as in STAMP inputs
+  expect_error("P 5 ++3\nE\n", 1, "'++3' is not a whole number");
   expect_error("P 1 2 3\nE\n", 1, "'P' takes 2 numbers");
   expect_error("J 1 2 3\nE\n", 1, "'J' takes 4 numbers");
   expect_error("E 1\n", 1, "'E' takes 0 numbers");

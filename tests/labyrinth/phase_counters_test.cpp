@@ -2,7 +2,10 @@
 // counter the kernel does not give is reported as unavailable with a reason,
 // never as a number.
 #include <linux/perf_event.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <thread>
 #include <vector>
@@ -75,6 +78,79 @@ TEST(PhaseCounters, AnUnknownCounterIsUnavailableWithItsName) {
   c.stop();
   EXPECT_NE(c.reason().find("perf_event_open(bogus)"), std::string::npos) << c.reason();
   EXPECT_EQ(c.to_json()["available"], false);
+}
+
+// The memory system calls of one phase, counted by the kernel's tracepoints:
+// a thread started inside the phase makes 50 of each, and each count grows
+// by 50 over a phase whose thread makes none (thread start and exit make the
+// same few of their own in both).
+struct MemoryCalls {
+  uint64_t mmap, munmap, mremap, mprotect, madvise, brk;
+};
+
+MemoryCalls phase(bool calls) {
+  std::string why;
+  std::vector<lb::CounterSpec> specs = lb::PhaseCounters::syscalls(&why);
+  lb::PhaseCounters c(specs, lb::PhaseCounters::kSyscallScope, why);
+  if (!c.available()) return {~0ull, 0, 0, 0, 0, 0};
+  c.start();
+  std::thread t([calls] {
+    for (int i = 0; calls && i < 50; ++i) {
+      void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      ASSERT_NE(p, MAP_FAILED);
+      ASSERT_EQ(mprotect(p, 4096, PROT_READ), 0);
+      ASSERT_EQ(madvise(p, 4096, MADV_DONTNEED), 0);
+      void* q = mremap(p, 4096, 8192, MREMAP_MAYMOVE);
+      ASSERT_NE(q, MAP_FAILED);
+      ASSERT_EQ(munmap(q, 8192), 0);
+      syscall(SYS_brk, 0);  // asks for the break, moves nothing
+    }
+  });
+  t.join();
+  c.stop();
+  nlohmann::json j = c.to_json();
+  EXPECT_EQ(j["available"], true);
+  EXPECT_NE(j["scope"].get<std::string>().find("syscalls:sys_enter_"), std::string::npos);
+  return {*c.value("mmap"), *c.value("munmap"), *c.value("mremap"), *c.value("mprotect"), *c.value("madvise"),
+          *c.value("brk")};
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;  // the sanitizer's runtime maps memory of its own at any time
+#else
+constexpr bool kSanitized = false;
+#endif
+
+TEST(PhaseCounters, CountsTheMemorySystemCallsOfEveryThread) {
+  std::string why;
+  if (lb::PhaseCounters::syscalls(&why).empty()) GTEST_SKIP() << why;
+  {
+    lb::PhaseCounters probe(lb::PhaseCounters::syscalls(&why), lb::PhaseCounters::kSyscallScope);
+    if (!probe.available()) GTEST_SKIP() << "syscall tracepoints not countable here: " << probe.reason();
+  }
+  phase(false);  // the first thread maps its stack; later ones reuse it from glibc's cache
+  MemoryCalls none = phase(false), fifty = phase(true);
+  auto check = [&](const char* name, uint64_t base, uint64_t with) {
+    EXPECT_GE(with, base + 50) << name << ": the worker's calls must all be counted";
+    if (!kSanitized) {
+      EXPECT_LE(with, base + 50 + 8) << name << ": counted calls nobody made";
+    }
+  };
+  check("mmap", none.mmap, fifty.mmap);
+  check("munmap", none.munmap, fifty.munmap);
+  check("mremap", none.mremap, fifty.mremap);
+  check("mprotect", none.mprotect, fifty.mprotect);
+  check("madvise", none.madvise, fifty.madvise);
+  check("brk", none.brk, fifty.brk);
+}
+
+TEST(PhaseCounters, SyscallsThatCannotBeCountedHaveAReasonAndNoNumbers) {
+  lb::PhaseCounters c(lb::PhaseCounters::hardware(), lb::PhaseCounters::kSyscallScope, "tracefs not mounted");
+  c.start();
+  c.stop();
+  nlohmann::json j = c.to_json();
+  EXPECT_EQ(j, (nlohmann::json{{"available", false}, {"reason", "tracefs not mounted"}}));
+  EXPECT_FALSE(c.value("instructions").has_value());
 }
 
 }  // namespace

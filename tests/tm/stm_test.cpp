@@ -163,6 +163,51 @@ TEST(Stm, PrivateWordsAreInNeitherSet) {
   EXPECT_EQ(th.stats().write_set_max, 1u);
 }
 
+// Abort attribution: with 16 locks of one word, a word of another thread's
+// array shares the lock of our own first word.  The other thread commits a
+// write to it while our first attempt is between its read and its commit.
+//  - we read our own word (logged: no filter): a false conflict, counted;
+//  - we read a word the other thread writes: a true conflict, not counted;
+//  - our own memory is also private (the filter): never logged, no abort.
+enum class Read { kOwnWord, kSharedWord };
+void conflict_at_commit(Read what, bool filter, uint64_t aborts, uint64_t false_aborts) {
+  StmRuntime rt({{"locks_log2", "4"}, {"stripe_log2", "3"}}, 2);
+  std::vector<int64_t> mine(16, 0);
+  std::vector<int64_t> theirs(32, 0);  // 256 bytes: every lock has one of its words
+  auto lock_of = [](const void* p) { return (reinterpret_cast<uintptr_t>(p) >> 3) & 15; };
+  int64_t* alias = nullptr;  // theirs' word on our first word's lock
+  for (auto& w : theirs)
+    if (lock_of(&w) == lock_of(&mine[0])) alias = &w;
+  ASSERT_NE(alias, nullptr);
+  tm_cases::PaddedWord shared;
+  int64_t* written_by_other = what == Read::kOwnWord ? alias : &shared.v;
+  std::atomic<int> stage{0};
+  std::thread other([&] {
+    StmRuntime::Thread th(rt, 1);
+    while (stage.load() != 1) std::this_thread::yield();
+    th.atomically([&](Tx& tx) { tx.store(written_by_other, tx.load(written_by_other) + 1); });
+    stage.store(2);
+  });
+  StmRuntime::Thread th(rt, 0);
+  th.set_own_memory({in_range, &mine});
+  if (filter) th.set_private({in_range, &mine});
+  th.atomically([&](Tx& tx) {
+    int64_t v = what == Read::kOwnWord ? tx.load(&mine[0]) : tx.load(&shared.v);
+    if (stage.load() == 0) {  // first attempt only: let the other thread commit now
+      stage.store(1);
+      while (stage.load() != 2) std::this_thread::yield();
+    }
+    tx.store(&mine[1], v + 1);
+  });
+  other.join();
+  EXPECT_EQ(th.stats().aborts(), aborts);
+  EXPECT_EQ(th.stats().false_aborts_private, false_aborts);
+  EXPECT_EQ(th.stats().commits, 1u);
+}
+TEST(Stm, AnAbortOnOwnMemoryIsAFalseConflict) { conflict_at_commit(Read::kOwnWord, false, 1, 1); }
+TEST(Stm, AnAbortOnASharedWordIsNotCountedFalse) { conflict_at_commit(Read::kSharedWord, false, 1, 0); }
+TEST(Stm, PrivateMemoryNeverReachesTheLockTable) { conflict_at_commit(Read::kOwnWord, true, 0, 0); }
+
 TEST(Stm, ForeignExceptionsGiveBackMemoryAndPassThrough) {
   StmRuntime rt({}, 1);
   StmRuntime::Thread th(rt, 0);

@@ -1,4 +1,4 @@
-"""Records from several machines: statistics per machine, never pooled.
+"""Records from several machines: statistics and figures per machine, never pooled.
 
 A suite spread over a cluster (harness slurm) or merged from shards run on
 different hosts may hold runs from nodes with different CPUs.  Times from two
