@@ -37,10 +37,9 @@ long hugetlb_free_pages(size_t page_size) {
   return s.empty() ? -1 : std::stol(s);
 }
 
-std::string thp_mode() {  // the bracketed word of .../enabled, e.g. "madvise"
-  std::string s = read_line("/sys/kernel/mm/transparent_hugepage/enabled");
-  size_t a = s.find('['), b = s.find(']');
-  return a == std::string::npos || b == std::string::npos ? "unavailable" : s.substr(a + 1, b - a - 1);
+std::string thp_mode() {
+  std::string mode = pagemap_thp_mode();
+  return mode.empty() ? "unavailable" : mode;
 }
 
 std::string hugetlb_advice(size_t page_size, size_t bytes) {
@@ -68,6 +67,12 @@ bool prefault(char* p, size_t bytes, size_t page_size) {
 }
 
 }  // namespace
+
+std::string pagemap_thp_mode() {  // the bracketed word of .../enabled, e.g. "madvise"
+  std::string s = read_line("/sys/kernel/mm/transparent_hugepage/enabled");
+  size_t a = s.find('['), b = s.find(']');
+  return a == std::string::npos || b == std::string::npos ? "" : s.substr(a + 1, b - a - 1);
+}
 
 size_t pagemap_parse_size(const std::string& s) {
   if (s == "4k" || s == "4K") return 4 * kKiB;

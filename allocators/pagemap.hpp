@@ -36,6 +36,11 @@ void pagemap_release(pagemap& m);
 // /proc/self/smaps, or 0 when it is mixed or not mapped; *detail says what was seen.
 size_t pagemap_backing_page_size(const void* begin, size_t bytes, std::string* detail);
 
+// The transparent-huge-page mode: the bracketed word of
+// /sys/kernel/mm/transparent_hugepage/enabled ("madvise"), empty without THP.
+// The one reading of it (allocpage's checks, labyrinth's record).
+std::string pagemap_thp_mode();
+
 // "4k", "2m", "1g" <-> bytes (0 when not one of these).
 size_t pagemap_parse_size(const std::string& s);
 std::string pagemap_size_name(size_t bytes);

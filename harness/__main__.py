@@ -90,6 +90,20 @@ def cmd_summary(a) -> int:
     return session.EXIT_FAILED_RUNS if report.failures(records) else 0
 
 
+def cmd_table(a) -> int:
+    records = comparable.read_result_dir(a.dir, "result directory")
+    rows = report.summary_rows(records)
+    for cond in a.where or []:
+        axis, _, value = cond.partition("=")
+        rows = [r for r in rows if str(r.get(axis, "")) == value]
+    try:
+        print(report.markdown_table(rows, a.columns.split(",")))
+    except KeyError as e:
+        print(f"harness: {e.args[0]}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_compare(a) -> int:
     base, new, header = comparable.prepare(a.base, a.new, a.metric, a.allow_machine_mismatch)
     rows = compare.compare_groups(base, new, a.threshold, a.alpha)
@@ -238,6 +252,13 @@ def main(argv=None) -> int:
     sp = sub.add_parser("summary", help="recompute and print a result directory's summary")
     sp.add_argument("dir", type=Path)
     sp.set_defaults(func=cmd_summary)
+
+    sp = sub.add_parser("table", help="chosen summary columns of a result directory as a Markdown table")
+    sp.add_argument("dir", type=Path)
+    sp.add_argument("--columns", default="config,runs_ok,median_s,spread,speedup_vs_seq,cpu_median_s,aborts_median",
+                    help="summary.csv columns, comma-separated (results/README.md lists them)")
+    sp.add_argument("--where", action="append", help="AXIS=VALUE: only those rows (repeatable)")
+    sp.set_defaults(func=cmd_table)
 
     def gate_opts(sp):
         sp.add_argument("--threshold", type=float, default=0.05,

@@ -59,6 +59,18 @@ def table(rows: list[dict], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
+def markdown_table(rows: list[dict], columns: list[str]) -> str:
+    """Chosen summary.csv columns as a Markdown table (what the READMEs quote),
+    rows in the summary's order; a column no row has is an error, not a blank."""
+    if rows:
+        unknown = [c for c in columns if c not in rows[0]]
+        if unknown:
+            raise KeyError(f"not summary columns: {', '.join(unknown)} (see results/README.md, summary.csv)")
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(stats.fmt(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(lines)
+
+
 def failures(records: list[dict]) -> list[dict]:
     return [r for r in records if r.get("status") != "ok"]
 

@@ -19,6 +19,8 @@ enum class Snapshot { kRaw, kTracked, kReleased, kPrivatized };
 // How expansion and traceback reach the private grid and queue.
 enum class PrivateAccess { kDirect, kInstrumented };
 
+// The names the schema gives the values (x-axes); "?" for anything else (the
+// command line maps the schema's names onto the enumerators through these).
 const char* to_string(Snapshot s);
 const char* to_string(PrivateAccess p);
 

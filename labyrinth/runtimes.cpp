@@ -43,7 +43,11 @@ const char* to_string(Snapshot s) {
 }
 
 const char* to_string(PrivateAccess p) {
-  return p == PrivateAccess::kDirect ? "direct" : "instrumented";
+  switch (p) {
+    case PrivateAccess::kDirect: return "direct";
+    case PrivateAccess::kInstrumented: return "instrumented";
+  }
+  return "?";
 }
 
 }  // namespace lb

@@ -1,5 +1,6 @@
 #include "labyrinth/verify.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "labyrinth/grid.hpp"
@@ -97,20 +98,25 @@ VerifyReport verify_paths(const Maze& maze, const std::vector<const RoutedPath*>
   return c.take();
 }
 
-void print_routed_maze(FILE* out, const Maze& maze, const std::vector<const RoutedPath*>& paths) {
+std::string routed_maze_text(const Maze& maze, const std::vector<const RoutedPath*>& paths) {
   Checker c(maze);
   int64_t number = 0;
   for (const RoutedPath* p : paths) c.check(*p, ++number);
   const auto& owner = c.owners();
-  std::fputs("\nRouted Maze:\n", out);
+  std::string out = "\nRouted Maze:\n";
+  char cell[24];
   for (int64_t z = 0; z < maze.depth; ++z) {
-    std::fprintf(out, "[z = %lld]\n", (long long)z);
+    out += "[z = " + std::to_string(z) + "]\n";
     for (int64_t x = 0; x < maze.width; ++x) {
-      for (int64_t y = 0; y < maze.height; ++y) std::fprintf(out, "%4lld", (long long)owner[maze.index({x, y, z})]);
-      std::fputs("\n", out);
+      for (int64_t y = 0; y < maze.height; ++y) {
+        std::snprintf(cell, sizeof cell, "%4lld", (long long)owner[maze.index({x, y, z})]);
+        out += cell;
+      }
+      out += '\n';
     }
-    std::fputs("\n", out);
+    out += '\n';
   }
+  return out;
 }
 
 }  // namespace lb

@@ -6,7 +6,6 @@
 // walls, the endpoints and the claimed paths are FULL there.
 #pragma once
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -25,7 +24,7 @@ VerifyReport verify_paths(const Maze& maze, const std::vector<const RoutedPath*>
                           const std::vector<int64_t>* final_grid = nullptr);
 
 // STAMP's -p output ("Routed Maze:" then each plane; walls -2, endpoints 0,
-// path cells the path's number, free cells -1).
-void print_routed_maze(FILE* out, const Maze& maze, const std::vector<const RoutedPath*>& paths);
+// path cells the path's number, free cells -1), for main to print.
+std::string routed_maze_text(const Maze& maze, const std::vector<const RoutedPath*>& paths);
 
 }  // namespace lb

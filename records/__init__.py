@@ -12,10 +12,10 @@ from . import machines
 from .config import Config, config_of, default_of, is_default_shape, record_fields
 from .group import METRIC, Group, group, is_ok, is_warmup, median_of, tm_stat
 from .load import RUNS, RecordError, load, read_jsonl
-from .schema import (ACCEPTED, AXES, AXIS, DEFAULT_SHAPE, EXIT_STATUSES, FAILURE_REASONS, SCHEMA, SCHEMA_FILE,
-                     TM_STATS, VERSION, exit_status, paths, problems, reason_for_exit, stat_label)
+from .schema import (ACCEPTED, AXES, AXIS, DEFAULT_SHAPE, EXIT_STATUSES, FAILURE_REASONS, MEASURES, SCHEMA, SCHEMA_FILE,
+                     TM_STATS, VERSION, exit_status, measure, paths, problems, reason_for_exit, stat_label)
 
 __all__ = ["machines", "Config", "config_of", "default_of", "is_default_shape", "record_fields", "METRIC", "Group", "group",
            "is_ok", "is_warmup", "median_of", "tm_stat", "RUNS", "RecordError", "load", "read_jsonl", "ACCEPTED",
-           "AXES", "AXIS", "DEFAULT_SHAPE", "EXIT_STATUSES", "FAILURE_REASONS", "SCHEMA", "SCHEMA_FILE", "TM_STATS",
-           "VERSION", "exit_status", "paths", "problems", "reason_for_exit", "stat_label"]
+           "AXES", "AXIS", "DEFAULT_SHAPE", "EXIT_STATUSES", "FAILURE_REASONS", "MEASURES", "SCHEMA", "SCHEMA_FILE", "TM_STATS",
+           "VERSION", "exit_status", "measure", "paths", "problems", "reason_for_exit", "stat_label"]

@@ -40,6 +40,28 @@ def object_properties(node: dict) -> dict:
 TM_STATS: dict[str, dict] = object_properties(SCHEMA["properties"]["tm_stats"])
 
 
+def _numeric(node: dict) -> bool:
+    t = node.get("type")
+    return bool({"integer", "number"} & set(t if isinstance(t, list) else [t]))
+
+
+# Every number an ok record measures, by the record's section: the times, the
+# memory, the TM statistics, the router's, the hardware counters and the memory
+# system calls (what a summary takes medians of).  A field declared in one of these sections is a
+# measure without a second list to keep in step.
+MEASURES: dict[str, list[str]] = {
+    section: [n for n, s in object_properties(SCHEMA["properties"][section]).items() if _numeric(s)]
+    for section in ("time", "memory", "tm_stats", "router", "counters", "syscalls")}
+
+
+def measure(record: dict, section: str, name: str) -> float | None:
+    """A declared measure of a record (None where the record has none)."""
+    if name not in MEASURES.get(section, ()):
+        raise KeyError(f"{section}.{name} is not a measure of the schema")
+    v = (record.get(section) or {}).get(name)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
 def stat_label(name: str) -> str:
     """An axis label for a TM statistic: its name in the record and its unit, as declared."""
     return f"{name} ({TM_STATS[name]['x-unit']})"

@@ -2,7 +2,7 @@
 // Compiled with -fgnu-tm (lb_tm_itm).
 #include "tm/itm.hpp"
 
-#include <cstdio>
+#include <string>
 #include <stdexcept>
 
 extern "C" {
@@ -20,11 +20,12 @@ constexpr int kUserAbort = 1, kOuterAbort = 16;  // _ITM_abortReason
 int how_executing() { return _ITM_inTransaction(); }
 void abort_outer() { _ITM_abortTransaction(kUserAbort | kOuterAbort); }
 void restart_unsupported(const char* method) {
-  std::fprintf(stderr,
-               "itm: tx.restart() under ITM_DEFAULT_METHOD=%s: libitm does not roll a cancelled "
-               "transaction back in this method; use ml_wt or gl_wt\n",
-               method);
-  std::abort();
+  // Leaves the transaction, which libitm then commits (tm/itm.hpp): what the
+  // attempt stored stays, so the caller's run is over (a recorded failure),
+  // but the process is not.
+  throw std::runtime_error(std::string("itm: tx.restart() under ITM_DEFAULT_METHOD=") + method +
+                           ": libitm does not roll a cancelled transaction back in this method, so the "
+                           "attempt's stores were kept and the run cannot go on; use ml_wt or gl_wt");
 }
 volatile bool g_never = false;
 bool never() { return g_never; }

@@ -16,7 +16,9 @@
 //    so did a standalone experiment).  So under those methods (and if a
 //    construction-time probe fails) the runtime runs bodies as transactions
 //    without an abort path (libitm runs them irrevocably, as asked) and
-//    refuses tx.restart() with a clear error rather than corrupt memory.
+//    refuses tx.restart() with a clear error rather than corrupt memory:
+//    std::runtime_error, which leaves the transaction (libitm commits what
+//    it did: nothing can undo it), so the run fails and says why.
 //    Labyrinth never restarts there: serialised transactions cannot collide.
 //  - ITM_DEFAULT_METHOD unset: libitm would use serialirr while one thread
 //    is registered (and ml_wt beyond).  So the runtime sets ml_wt, libitm's
@@ -57,7 +59,7 @@ TM_PURE inline void add(uint64_t* c, uint64_t n) { *c += n; }
 TM_PURE inline void set(uint64_t* c, uint64_t v) { *c = v; }
 TM_PURE int how_executing();  // _ITM_inTransaction(): 0 outside, 1 retryable, 2 irrevocable
 [[noreturn]] TM_PURE void abort_outer();  // roll the outermost transaction back, run it again
-[[noreturn]] TM_PURE void restart_unsupported(const char* method);
+[[noreturn]] TM_PURE void restart_unsupported(const char* method);  // throws std::runtime_error
 TM_PURE bool never();  // false, but the compiler cannot know it
 TM_PURE uint64_t read_barrier(const uint64_t* p);  // libitm's own read barrier (_ITM_RU8)
 }  // namespace itm_detail

@@ -63,12 +63,44 @@ class SummaryTest(unittest.TestCase):
         rows = {(r["tm"], r["allocator"]): r for r in stats.summary_rows(recs) if r["threads"] == 1}
         self.assertAlmostEqual(rows[("stm", "jemalloc")]["speedup_vs_seq"], 4.0)
 
+    def test_spread_is_slowest_over_fastest(self):
+        self.assertAlmostEqual(self.rows[("seq", 1)]["spread"], 2.2 / 1.8 - 1)
+        self.assertAlmostEqual(self.rows[("stm", 2)]["spread"], 1.3 / 1.2 - 1)
+
+    def test_markdown_table_of_chosen_columns(self):
+        from harness import report
+        rows = stats.summary_rows(self.records)
+        text = report.markdown_table(rows, ["tm", "threads", "median_s", "runs_failed"])
+        lines = text.splitlines()
+        self.assertEqual(lines[:2], ["| tm | threads | median_s | runs_failed |", "|---|---|---|---|"])
+        self.assertIn("| stm | 2 | 1.25 | 1 |", lines)
+        self.assertEqual(len(lines), 2 + len(rows))
+        with self.assertRaises(KeyError):
+            report.markdown_table(rows, ["tm", "no_such_column"])
+
     def test_tm_stats_medians(self):
         recs = runs([1, 1, 1], tm="stm", threads=2) + [record(tm="stm", threads=2, aborts=a, read_set=r)
                                                       for a, r in ((4, 100.0), (6, 300.0))]
         (row,) = stats.summary_rows(recs)
         self.assertEqual(row["aborts_median"], 0.0)  # 0,0,0,4,6
         self.assertEqual(row["read_set_mean_median"], 10.0)
+
+    def test_every_measure_of_the_schema_has_its_median(self):
+        # A statistic declared in the schema is a summary.csv column without a list to keep in step.
+        recs = [record(tm="stm", threads=2, instructions=n) for n in (100, 300, 200)]
+        for i, r in enumerate(recs):
+            r["tm_stats"]["validations"] = 10 * i
+            r["time"]["copy_s"] = 0.5
+        (row,) = stats.summary_rows(recs)
+        for section, names in stats.MEASURES.items():
+            for name in names:
+                if (section, name) != ("time", stats.METRIC):
+                    self.assertIn(f"{name}_median", row, f"{section}.{name}")
+        self.assertEqual(row["validations_median"], 10.0)
+        self.assertEqual(row["instructions_median"], 200.0)
+        self.assertEqual(row["copy_s_median"], 0.5)
+        self.assertEqual(row["peak_rss_kb_median"], 1000.0)
+        self.assertNotIn("elapsed_s_median", row)  # the time is median_s
 
 
 class AllocatorSpreadTest(unittest.TestCase):

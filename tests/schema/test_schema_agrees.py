@@ -79,13 +79,20 @@ class RecordMdTest(unittest.TestCase):
         import subprocess
         import tempfile
         with tempfile.TemporaryDirectory() as d:
-            out = Path(d) / "run_schema.hpp"
-            subprocess.run([sys.executable, str(REPO / "schema" / "gen_cpp.py"), str(records.SCHEMA_FILE), str(out)],
+            subprocess.run([sys.executable, str(REPO / "schema" / "gen_cpp.py"), str(records.SCHEMA_FILE), d],
                            check=True)
-            text = out.read_text()
+            text = (Path(d) / "schema" / "run_schema.hpp").read_text()
+            axes = (Path(d) / "schema" / "run_axes.hpp").read_text()
         self.assertIn(f'#define LB_RECORD_SCHEMA "{records.VERSION}"', text)
         counters = [n for n, s in records.TM_STATS.items() if "x-counter" in s]
         self.assertEqual(re.findall(r'X\(\w+, (?:sum|max), "(\w+)"', text), counters)
+        # The binary's axes (all but the harness's own), with option, default and record path.
+        declared = [(a["name"], a["option"], a["record"] or "") for a in records.AXES if a["option"] is not None]
+        self.assertEqual(re.findall(r'^    \{"(\w+)", "([-\w]+)", "[^"]*", "([\w.]*)"', axes, re.M), declared)
+        # The binary's failure reasons with their exit statuses.
+        reasons = [(r, records.exit_status(r)) for r, d in records.FAILURE_REASONS.items() if d["by"] == "labyrinth"]
+        self.assertEqual([(r, int(s)) for r, s in re.findall(r'X\(k\w+, "([a-z-]+)", (\d)\)', axes)], reasons)
+        self.assertNotIn("tm_opts", text)  # tm/ sees the counters only, nothing of Labyrinth's axes
 
 
 class AxesTest(unittest.TestCase):
