@@ -567,6 +567,11 @@ RouteOutcome route_lee(const RouteRequest& req) {
     throw std::invalid_argument("--rules lee-tm routes Lee-TM boards only (this input is in STAMP's format)");
   if (req.params.private_access != PrivateAccess::kDirect)
     throw std::invalid_argument("--rules lee-tm takes --private direct only");
+  // Its temp grid is reset only where the last wave wrote, which needs the
+  // grid to outlive the transaction (see the top of this file).
+  if (req.params.private_lifetime != PrivateLifetime::kWorker)
+    throw std::invalid_argument("--rules lee-tm takes --private-lifetime worker only (its temp grid outlives the "
+                                "route; --rules stamp has the transaction lifetime)");
   R rt(req.tm_options, req.threads);
   check_capabilities(R::kName, rt.capabilities(), req,
                      req.params.snapshot == Snapshot::kPrivatized

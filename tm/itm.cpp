@@ -94,6 +94,8 @@ void ItmRuntime::Thread::finish() {
   if (tx_.how_ == 2) ++stats_.irrevocable;
   stats_.tx_allocs += tx_.allocs_attempt_;
   stats_.tx_allocs_undone += tx_.allocs_ - tx_.allocs_attempt_;  // libitm freed them on rollback
+  stats_.tx_alloc_bytes += tx_.bytes_attempt_;
+  stats_.tx_alloc_bytes_undone += tx_.bytes_ - tx_.bytes_attempt_;
 }
 
 }  // namespace lbtm

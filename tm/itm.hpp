@@ -119,6 +119,8 @@ class ItmRuntime::Tx {
     void* p = std::malloc(bytes == 0 ? 1 : bytes);
     itm_detail::add(&allocs_, 1);
     itm_detail::add(&allocs_attempt_, 1);
+    itm_detail::add(&bytes_, bytes);
+    itm_detail::add(&bytes_attempt_, bytes);
     return p;
   }
   void free(void* p) { std::free(p); }
@@ -133,6 +135,7 @@ class ItmRuntime::Tx {
   // Written only through the escapes above.
   uint64_t attempts_ = 0, explicit_ = 0, how_ = 0;
   uint64_t allocs_ = 0, allocs_attempt_ = 0;  // every attempt's, the last attempt's
+  uint64_t bytes_ = 0, bytes_attempt_ = 0;    // what they asked for
   AllocLog sourced_;  // blocks from callers' BlockSources, kept by TM_PURE calls
 };
 
@@ -144,7 +147,7 @@ class ItmRuntime::Thread {
   template <class Body>
   void atomically(Body&& body) {
     detail::InTransaction in_tx;
-    tx_.attempts_ = tx_.explicit_ = tx_.allocs_ = 0;
+    tx_.attempts_ = tx_.explicit_ = tx_.allocs_ = tx_.bytes_ = 0;
     if (tx_.cancel_ok_) {
       for (;;) {
         bool done = false;
@@ -168,6 +171,7 @@ class ItmRuntime::Thread {
     previous_attempt_aborted();
     itm_detail::add(&tx_.attempts_, 1);
     itm_detail::set(&tx_.allocs_attempt_, 0);
+    itm_detail::set(&tx_.bytes_attempt_, 0);
     body(tx_);
     itm_detail::set(&tx_.how_, uint64_t(itm_detail::how_executing()));
   }
