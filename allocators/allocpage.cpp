@@ -251,6 +251,12 @@ void* allocpage_block(size_t npages, unsigned flags) {
 
 void* allocpage(unsigned flags) { return allocpage_block(1, flags); }
 
+bool allocpage_refill(size_t npages) {
+  Allocator* a = g;
+  if (!a || npages == 0 || npages > a->max_pages) return false;
+  return refill(*a, npages);
+}
+
 allocpage_status allocpage_free(void* p) {
   Allocator* a = g;
   if (!a) return allocpage_status::invalid_free;

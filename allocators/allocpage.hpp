@@ -82,6 +82,13 @@ bool allocpage_ready();
 
 void* allocpage(unsigned flags);
 void* allocpage_block(size_t npages, unsigned flags);
+// Blocking: what a blocking request of npages does when it finds no memory,
+// without taking any: unless npages never-used pages are committed already,
+// commits more of the reservation (at least refill_bytes; counted in
+// refills).  For a caller whose atomic request failed and who has left its
+// atomic section: its next atomic request of npages finds them, unless
+// another thread takes them first.  false when the reservation is used up.
+bool allocpage_refill(size_t npages);
 // Frees a page or a page block (given by its first address).
 allocpage_status allocpage_free(void* p);
 

@@ -8,7 +8,9 @@
 
 namespace lb {
 
-PrivateMemory::PrivateMemory() : tx_source_{&source_allocate, &source_deallocate, this} {}
+PrivateMemory::PrivateMemory()
+    : tx_source_{&source_allocate, &source_deallocate, this},
+      atomic_source_{&source_allocate_atomic, &source_deallocate, this} {}
 
 void* PrivateMemory::allocate(size_t bytes) {
   if (lbtm::in_transaction())
@@ -22,6 +24,12 @@ void PrivateMemory::deallocate(void* p, size_t bytes) {
   release(p, bytes);
 }
 
+bool PrivateMemory::refill(size_t bytes) {
+  if (lbtm::in_transaction())
+    throw std::logic_error("private memory refilled inside a transaction: a refill may block; refill after it");
+  return do_refill(bytes);
+}
+
 void PrivateMemory::release(void* p, size_t bytes) noexcept {
   std::string why;
   if (do_deallocate(p, bytes, &why)) return;
@@ -30,6 +38,10 @@ void PrivateMemory::release(void* p, size_t bytes) noexcept {
 
 void* PrivateMemory::source_allocate(void* self, size_t bytes) {
   return static_cast<PrivateMemory*>(self)->do_allocate(bytes);
+}
+
+void* PrivateMemory::source_allocate_atomic(void* self, size_t bytes) {
+  return static_cast<PrivateMemory*>(self)->do_allocate_atomic(bytes);
 }
 
 void PrivateMemory::source_deallocate(void* self, void* p, size_t bytes) noexcept {

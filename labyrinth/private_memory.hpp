@@ -12,6 +12,15 @@
 // freed memory.  Inside a transaction, blocks come and go through the TM's
 // transaction-safe tx.alloc/tx.free with tx_source(), which the runtime
 // frees only once the attempt has committed.
+//
+// Two lifetimes use it (--private-lifetime, RouterParams::private_lifetime):
+// per worker, the blocks are allocated once before the first transaction
+// (allocate) and only a growing queue goes through tx_source(); per
+// transaction, every routing attempt takes its blocks through
+// atomic_source(), whose requests never block: when one cannot be served
+// (allocpage's pre-faulted reserve is dry) it says nullptr, the attempt
+// commits nothing, and the worker refills (refill(), blocking) outside any
+// transaction before routing the pair again.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +48,15 @@ class PrivateMemory {
   void deallocate(void* p, size_t bytes);
   // For tx.alloc(bytes, src) and tx.free(p, bytes, src) inside transactions.
   const lbtm::BlockSource& tx_source() const { return tx_source_; }
+  // The same with requests that never block and make no system call where
+  // the memory can promise it (allocpage: atomic requests from the
+  // reserve): nullptr when the request cannot be served now.  Memory that
+  // cannot promise it (malloc) serves these as tx_source() does.
+  const lbtm::BlockSource& atomic_source() const { return atomic_source_; }
+  // Outside transactions only (std::logic_error inside one): after an
+  // atomic request of `bytes` failed, makes memory for it available (a
+  // blocking refill).  false when no more can be had.
+  bool refill(size_t bytes);
 
   // True for every address inside a block from allocate() that is still live.
   virtual lbtm::PrivatePredicate predicate() const = 0;
@@ -47,14 +65,19 @@ class PrivateMemory {
 
  protected:
   virtual void* do_allocate(size_t bytes) = 0;
+  // Never blocks where the memory can promise it; nullptr: cannot now.
+  virtual void* do_allocate_atomic(size_t bytes) { return do_allocate(bytes); }
+  virtual bool do_refill(size_t /*bytes*/) { return true; }  // nothing to refill: do_allocate never fails that way
   // false: not a block of this memory, or already freed; *why says which.
   virtual bool do_deallocate(void* p, size_t bytes, std::string* why) noexcept = 0;
 
  private:
   static void* source_allocate(void* self, size_t bytes);
+  static void* source_allocate_atomic(void* self, size_t bytes);
   static void source_deallocate(void* self, void* p, size_t bytes) noexcept;
   void release(void* p, size_t bytes) noexcept;
   lbtm::BlockSource tx_source_;
+  lbtm::BlockSource atomic_source_;
   std::string error_;
 };
 

@@ -38,21 +38,18 @@ class AllocpagePrivateMemory final : public PrivateMemory {
   lbtm::PrivatePredicate predicate() const override { return {&owned, this}; }
 
  protected:
+  // Per worker: blocking.  The reserve was sized for the run, but a queue
+  // that grows may need a refill, and a refill is better than a failed run.
   void* do_allocate(size_t bytes) override {
-    size_t page = allocpage_page_size();
-    size_t npages = (std::max<size_t>(bytes, 1) + page - 1) / page;
-    // Blocking: the reserve was sized for the run, but a queue that grows
-    // may need a refill, and a refill is better than a failed run.
-    void* p = allocpage_block(npages, ALLOCPAGE_BLOCKING | ALLOCPAGE_EXCLUSIVE);
+    void* p = take(bytes, ALLOCPAGE_BLOCKING);
     if (p == nullptr) throw std::bad_alloc();
-    // In allocation order, as malloc's predicate keeps them: Labyrinth's
-    // first block is the grid, the most accessed, so it is compared first.
-    // A block past kCached replaces the last slot (the one it pushes out is
-    // still found by owner()).
-    cached_[std::min(ncached_, kCached - 1)] = {reinterpret_cast<uintptr_t>(p), npages * page};
-    ncached_ = std::min(ncached_ + 1, kCached);
     return p;
   }
+  // Per transaction: atomic, from the pre-faulted reserve only (no system
+  // call, no lock, no blocking); nullptr when it is dry, and the router
+  // refills after the transaction (do_refill).
+  void* do_allocate_atomic(size_t bytes) override { return take(bytes, ALLOCPAGE_ATOMIC); }
+  bool do_refill(size_t bytes) override { return allocpage_refill(pages(bytes)); }
   bool do_deallocate(void* p, size_t, std::string* why) noexcept override {
     // Dropped from the cache before the pages can go to another thread; the
     // rest keep their order.
@@ -68,6 +65,23 @@ class AllocpagePrivateMemory final : public PrivateMemory {
   }
 
  private:
+  static size_t pages(size_t bytes) {
+    size_t page = allocpage_page_size();
+    return (std::max<size_t>(bytes, 1) + page - 1) / page;
+  }
+  void* take(size_t bytes, unsigned flags) {
+    size_t npages = pages(bytes);
+    void* p = allocpage_block(npages, flags | ALLOCPAGE_EXCLUSIVE);
+    if (p == nullptr) return nullptr;
+    // In allocation order, as malloc's predicate keeps them: Labyrinth's
+    // first block is the grid, the most accessed, so it is compared first.
+    // A block past kCached replaces the last slot (the one it pushes out is
+    // still found by owner()).
+    cached_[std::min(ncached_, kCached - 1)] = {reinterpret_cast<uintptr_t>(p), npages * allocpage_page_size()};
+    ncached_ = std::min(ncached_ + 1, kCached);
+    return p;
+  }
+
   static constexpr int kCached = 4;  // Labyrinth's worker holds 3 blocks: grid, queue, traceback
   struct Range {
     uintptr_t begin = 0;

@@ -85,11 +85,12 @@ json allocpage_json(const std::optional<allocpage_stats>& s) {
 void measurements(const RunResult& r, json& j) {
   const RouteOutcome& outcome = *r.outcome;
   double copy = 0, expand = 0;
-  uint64_t reroutes = 0;
+  uint64_t reroutes = 0, dry_retries = 0;
   for (const WorkerResult& w : outcome.workers) {
     copy += w.copy_s;
     expand += w.expand_s;
     reroutes += w.reroutes;
+    dry_retries += w.dry_reserve_retries;
   }
   j["time"] = {{"elapsed_s", outcome.elapsed_s},
                {"user_s", r.usage_after.user_s - r.usage_before.user_s},
@@ -100,7 +101,7 @@ void measurements(const RunResult& r, json& j) {
                  {"minor_faults", r.usage_after.minor_faults - r.usage_before.minor_faults},
                  {"major_faults", r.usage_after.major_faults - r.usage_before.major_faults}};
   j["tm_stats"] = stats_json(total_stats(outcome));
-  j["router"] = {{"reroutes", reroutes}};
+  j["router"] = {{"reroutes", reroutes}, {"dry_reserve_retries", dry_retries}};
   j["counters"] = r.counters.is_null() ? json{{"available", false}, {"reason", "not measured"}} : r.counters;
   j["syscalls"] = r.syscalls.is_null() ? json{{"available", false}, {"reason", "not measured"}} : r.syscalls;
 }

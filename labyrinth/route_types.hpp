@@ -18,16 +18,25 @@ namespace lb {
 enum class Snapshot { kRaw, kTracked, kReleased, kPrivatized };
 // How expansion and traceback reach the private grid and queue.
 enum class PrivateAccess { kDirect, kInstrumented };
+// How long a worker's private grid, queue and traceback buffer live: the
+// whole run (STAMP), or one routing transaction, allocated through the
+// runtime's transaction-safe allocation from the private memory's atomic
+// requests (as compiler-TM code and GFP_ATOMIC kernel code allocate), which
+// puts the allocator on the hot path.  Under the privatized snapshot, whose
+// search runs outside the transaction, one routing attempt.
+enum class PrivateLifetime { kWorker, kTransaction };
 
 // The names the schema gives the values (x-axes); "?" for anything else (the
 // command line maps the schema's names onto the enumerators through these).
 const char* to_string(Snapshot s);
 const char* to_string(PrivateAccess p);
+const char* to_string(PrivateLifetime l);
 
 struct RouterParams {
   int64_t x_cost = 1, y_cost = 1, z_cost = 2, bend_cost = 1;  // STAMP's -x -y -z -b
   Snapshot snapshot = Snapshot::kRaw;
   PrivateAccess private_access = PrivateAccess::kDirect;
+  PrivateLifetime private_lifetime = PrivateLifetime::kWorker;
 };
 
 struct RouteRequest {
@@ -53,6 +62,10 @@ struct WorkerResult {
   double expand_s = 0;  // expansion and traceback, every attempt
   uint64_t queue_grows = 0;  // expansion queue doubled (a wave re-queued past the grid's size), every attempt
   uint64_t reroutes = 0;  // privatized: claims that found a cell taken and routed again
+  // Transaction lifetime: attempts whose atomic request found the private
+  // memory's reserve dry, so they committed nothing and the worker refilled
+  // it (blocking, outside any transaction) and routed the pair again.
+  uint64_t dry_reserve_retries = 0;
   // Lee-TM rules only: routes that could not be laid, vias laid (forced ones
   // among them).
   int64_t failed = 0, vias = 0, forced_vias = 0;

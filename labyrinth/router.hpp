@@ -8,6 +8,14 @@
 // taken meanwhile.  Expansion order, costs, traceback tie-breaking and the
 // work order are STAMP's (router.c), so one thread routes exactly STAMP's paths.
 //
+// The private grid, queue and traceback buffer live for the whole run (the
+// worker lifetime, STAMP's), or for one routing transaction (the transaction
+// lifetime, route_types.hpp): taken at the start of every attempt through the
+// runtime's transaction-safe allocation, freed when it commits, given back
+// when it aborts.  Those requests are atomic (private_memory.hpp): when
+// allocpage's reserve is dry the attempt commits nothing, the worker refills
+// the reserve outside any transaction and routes the pair again.
+//
 // The router is a template over the runtime R (tm/tm.hpp) and over how it
 // reaches private memory, so the hot loops compile to direct calls; each
 // runtime instantiates it in its own translation unit (run_<name>.cpp).
@@ -23,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "labyrinth/capability_check.hpp"
 #include "labyrinth/grid.hpp"
 #include "labyrinth/route_types.hpp"
 #include "labyrinth/test_slowdown.hpp"
@@ -50,14 +59,15 @@ TM_PURE static inline void add_seconds(double* acc, Clock::time_point from, Cloc
 }
 
 // Private accesses: plain, or through the TM as a compiler would emit them.
+// Always inlined: one access each, in the hottest loops.
 template <bool kInstrumented>
 struct Access {
   template <class Tx, class T>
-  static T load(Tx& tx, const T* p) {
+  __attribute__((always_inline)) static T load(Tx& tx, const T* p) {
     if constexpr (kInstrumented) return tx.load(p); else return *p;
   }
   template <class Tx, class T>
-  static void store(Tx& tx, T* p, T v) {
+  __attribute__((always_inline)) static void store(Tx& tx, T* p, T v) {
     if constexpr (kInstrumented) tx.store(p, v); else *p = v;
   }
 };
@@ -86,7 +96,11 @@ struct PlainAccess {
   void free(void* p, size_t bytes, const lbtm::BlockSource& src) { src.deallocate(src.ctx, p, bytes); }
 };
 
-template <class R, bool kInstrumented>
+// kPerTx: the transaction lifetime of the private blocks.  A template
+// parameter, not a flag: the worker lifetime's search then compiles to the
+// code it had before the transaction lifetime existed (as a flag, its
+// checks cost the whole search 2-3% more instructions under callgrind).
+template <class R, bool kInstrumented, bool kPerTx>
 class Worker {
   using Tx = typename R::Tx;
   // A runtime that models hardware sees the private accesses too (tm.hpp).
@@ -106,6 +120,7 @@ class Worker {
     // Whatever the filter: an abort on a lock reached through a private word
     // is counted as lock-table aliasing (false_aborts_private).
     lbtm::set_own_memory(th_, memory_->predicate());
+    if constexpr (kPerTx) return;  // every attempt takes its own blocks (take_blocks())
     grid_ = static_cast<Cell*>(memory_->allocate(blocks_.grid_bytes));
     // Pads are FULL once and for all: copies write only real cells.
     std::fill_n(grid_, layout_.size, kFull);
@@ -131,26 +146,40 @@ class Worker {
     uint32_t* path = nullptr;
     uint32_t length = 0;
     int64_t started = test_slowdown_start();  // nothing unless built with LB_TEST_SLOWDOWN_PERCENT
-    th_.atomically([&](Tx& tx) {
-      path = nullptr;
-      length = 0;
-      restore_queue();
-      auto t0 = now();
-      snapshot(tx);
-      auto t1 = now();
-      add_seconds(&result_.copy_s, t0, t1);
-      uint32_t n = search(tx, pair);
-      add_seconds(&result_.expand_s, t1, now());
-      if (n == 0) return;  // no path: commit nothing, as STAMP
-      // The path outlives the transaction only if it commits (STAMP leaks it on abort).
-      uint32_t* p = static_cast<uint32_t*>(tx.alloc(n * sizeof(uint32_t)));
-      std::memcpy(p, trace_, n * sizeof(uint32_t));
-      claim(tx, p, n);
-      path = p;
-      length = n;
-    });
-    committed_queue_ = queue_;  // committed: a queue grown in the attempt is the worker's now
-    committed_capacity_ = queue_capacity_;
+    for (;;) {
+      th_.atomically([&](Tx& tx) {
+        path = nullptr;
+        length = 0;
+        if constexpr (kPerTx) {
+          if (!take_blocks(tx)) return;  // the reserve is dry: commit nothing, refill below
+        } else {
+          restore_queue();
+        }
+        auto t0 = now();
+        snapshot(tx);
+        auto t1 = now();
+        add_seconds(&result_.copy_s, t0, t1);
+        uint32_t n = search(tx, pair);
+        add_seconds(&result_.expand_s, t1, now());
+        // No path: commit nothing, as STAMP; nor when the queue could not grow (dry_bytes_).
+        if (n != 0 && (!kPerTx || dry_bytes_ == 0)) {
+          // The path outlives the transaction only if it commits (STAMP leaks it on abort).
+          uint32_t* p = static_cast<uint32_t*>(tx.alloc(n * sizeof(uint32_t)));
+          std::memcpy(p, trace_, n * sizeof(uint32_t));
+          claim(tx, p, n);
+          path = p;
+          length = n;
+        }
+        if constexpr (kPerTx) give_blocks(tx);  // freed once this attempt has committed
+      });
+      if constexpr (!kPerTx) {
+        committed_queue_ = queue_;  // committed: a queue grown in the attempt is the worker's now
+        committed_capacity_ = queue_capacity_;
+        break;
+      }
+      if (dry_bytes_ == 0) break;
+      refill_reserve();
+    }
     if (path != nullptr) {
       result_.paths.push_back({pair_index, std::vector<uint32_t>(path, path + length)});
       std::free(path);  // tx.alloc memory is malloc's once committed (tm/tm.hpp)
@@ -166,15 +195,33 @@ class Worker {
     const Pair& pair = maze_.pairs[pair_index];
     PlainAccess plain;
     for (;;) {
+      // Transaction lifetime: blocks for this attempt only, taken with the
+      // same atomic requests, outside any transaction as the search is.
+      if constexpr (kPerTx) {
+        if (!take_blocks(plain)) {
+          refill_reserve();
+          continue;
+        }
+      }
       auto t0 = now();
       copy_raw();
       auto t1 = now();
       add_seconds(&result_.copy_s, t0, t1);
       uint32_t n = search_in_tx(plain, pair);
-      committed_queue_ = queue_;  // no transaction: a queue grown by the search is the worker's now
-      committed_capacity_ = queue_capacity_;
+      if constexpr (!kPerTx) {
+        committed_queue_ = queue_;  // no transaction: a queue grown by the search is the worker's now
+        committed_capacity_ = queue_capacity_;
+      }
       add_seconds(&result_.expand_s, t1, now());
-      if (n == 0) return;  // no path on this copy: as STAMP, the pair fails
+      if (kPerTx && dry_bytes_ != 0) {  // the queue could not grow: refill, route again
+        give_blocks(plain);
+        refill_reserve();
+        continue;
+      }
+      if (n == 0) {  // no path on this copy: as STAMP, the pair fails
+        if constexpr (kPerTx) give_blocks(plain);
+        return;
+      }
       uint32_t* path = nullptr;
       th_.atomically([&](Tx& tx) {
         path = nullptr;
@@ -186,6 +233,7 @@ class Worker {
         for (uint32_t i = 1; i + 1 < n; ++i) tx.store(&g[p[i]], kFull);
         path = p;
       });
+      if constexpr (kPerTx) give_blocks(plain);
       if (path != nullptr) {
         result_.paths.push_back({pair_index, std::vector<uint32_t>(path, path + n)});
         std::free(path);
@@ -258,6 +306,7 @@ class Worker {
   // X is the transaction, or PlainAccess outside one (route_privatized).
   template <class X>
   __attribute__((noinline)) uint32_t search_in_tx(X& tx, const Pair& pair) {
+    if constexpr (kPerTx) fill_pads(tx);  // a fresh grid: the copy writes only real cells
     bool found = expand(tx, layout_.at(pair.src), layout_.at(pair.dst));
     return found ? traceback(tx, pair.dst) : 0;
   }
@@ -314,7 +363,13 @@ class Worker {
 
   template <class X>
   void push(X& tx, size_t& tail, uint32_t i) {
-    if (tail == queue_capacity_) grow_queue(tx);
+    if (tail == queue_capacity_) {
+      grow_queue(tx);
+      // Could not grow (the reserve is dry): the entry is dropped, and the
+      // attempt, whose search is now incomplete, claims nothing.
+      if constexpr (kPerTx)
+        if (tail == queue_capacity_) return;
+    }
     P::store(tx, &queue_[tail++], (QEntry)i);
   }
 
@@ -327,11 +382,18 @@ class Worker {
   // Pure under libitm: the copy needs no logging (every attempt refills the
   // queue), and tx.alloc/free with a source are pure themselves.
   // X is the transaction, or PlainAccess outside one (route_privatized).
+  // Transaction lifetime: an atomic request; when the reserve is dry it
+  // leaves the queue as it is and says how much it needed (dry_bytes_).
   template <class X>
   TM_PURE void grow_queue(X& tx) {
+    if (kPerTx && dry_bytes_ != 0) return;  // dry already: this attempt's search is void anyway
     size_t bigger = queue_capacity_ * 2;
-    const lbtm::BlockSource& src = memory_->tx_source();
+    const lbtm::BlockSource& src = kPerTx ? memory_->atomic_source() : memory_->tx_source();
     auto* q = static_cast<QEntry*>(tx.alloc(bigger * sizeof(QEntry), src));
+    if (kPerTx && q == nullptr) {  // only atomic requests say nullptr
+      dry_bytes_ = bigger * sizeof(QEntry);
+      return;
+    }
     for (size_t k = 0; k < queue_capacity_; ++k) P::store(tx, &q[k], P::load(tx, &queue_[k]));
     tx.free(queue_, queue_capacity_ * sizeof(QEntry), src);
     queue_ = q;
@@ -344,6 +406,60 @@ class Worker {
     queue_capacity_ = committed_capacity_;
   }
 
+  // Transaction lifetime: this attempt's grid, queue and traceback buffer,
+  // through the TM's transaction-safe allocation from the private memory's
+  // atomic requests, so an aborted attempt gives them back.  false when one
+  // could not be had now (allocpage's reserve is dry; dry_bytes_ says how
+  // much): the others go back when the attempt commits.
+  // Pure under libitm: tx.alloc/free with a source are pure themselves, and
+  // the pointers are the worker's own, set again by every attempt.
+  // X is the transaction, or PlainAccess outside one (route_privatized).
+  template <class X>
+  TM_PURE bool take_blocks(X& tx) {
+    const lbtm::BlockSource& src = memory_->atomic_source();
+    dry_bytes_ = 0;
+    queue_capacity_ = blocks_.queue_bytes / sizeof(QEntry);
+    grid_ = static_cast<Cell*>(tx.alloc(blocks_.grid_bytes, src));
+    queue_ = grid_ == nullptr ? nullptr : static_cast<QEntry*>(tx.alloc(blocks_.queue_bytes, src));
+    trace_ = queue_ == nullptr ? nullptr : static_cast<uint32_t*>(tx.alloc(blocks_.trace_bytes, src));
+    if (trace_ != nullptr) return true;
+    dry_bytes_ = grid_ == nullptr ? blocks_.grid_bytes : queue_ == nullptr ? blocks_.queue_bytes : blocks_.trace_bytes;
+    give_blocks(tx);
+    return false;
+  }
+  // Transaction lifetime: the attempt's blocks go, freed once it has
+  // committed (at once outside a transaction).
+  template <class X>
+  TM_PURE void give_blocks(X& tx) {
+    const lbtm::BlockSource& src = memory_->atomic_source();
+    if (trace_ != nullptr) tx.free(trace_, blocks_.trace_bytes, src);
+    if (queue_ != nullptr) tx.free(queue_, queue_capacity_ * sizeof(QEntry), src);
+    if (grid_ != nullptr) tx.free(grid_, blocks_.grid_bytes, src);
+    grid_ = nullptr;
+    queue_ = nullptr;
+    trace_ = nullptr;
+  }
+  // A fresh grid's pads (grid.hpp: a FULL cell after every row, a FULL row
+  // after every plane, and the leading row); the worker lifetime fills the
+  // whole grid once instead.
+  template <class X>
+  void fill_pads(X& tx) {
+    for (int64_t i = 0; i < layout_.base; ++i) P::store(tx, &grid_[i], kFull);
+    for (int64_t z = 0; z < layout_.depth; ++z) {
+      for (int64_t y = 0; y < layout_.height; ++y) P::store(tx, &grid_[layout_.at(layout_.width, y, z)], kFull);
+      const int64_t pad_row = layout_.at(0, layout_.height, z);
+      for (int64_t x = 0; x < layout_.row; ++x) P::store(tx, &grid_[pad_row + x], kFull);
+    }
+  }
+  // After an attempt found the reserve dry, outside any transaction, where
+  // blocking is allowed: a refill, then the pair is routed again.  Counted,
+  // so the record shows it (router.dry_reserve_retries).
+  void refill_reserve() {
+    ++result_.dry_reserve_retries;
+    if (!memory_->refill(dry_bytes_)) throw std::bad_alloc();
+    dry_bytes_ = 0;
+  }
+
   // After the last transaction: a bad free becomes this worker's error (an
   // exception from run(), recorded as a failed run), never one thrown from
   // a destructor.
@@ -352,6 +468,7 @@ class Worker {
     if (!memory_->error().empty()) throw std::runtime_error(memory_->error());
   }
   void free_blocks() noexcept {
+    if constexpr (kPerTx) return;  // every block went with its attempt (give_blocks(), or the abort)
     auto give_back = [&](auto*& p, size_t bytes) {
       if (p == nullptr) return;
       try {
@@ -429,6 +546,7 @@ class Worker {
   PaddedLayout layout_;
   std::unique_ptr<PrivateMemory> memory_;
   WorkerBlocks blocks_;
+  size_t dry_bytes_ = 0;    // an atomic request of this attempt found the reserve dry: what it asked for
   Cell* grid_ = nullptr;
   QEntry* queue_ = nullptr;
   size_t queue_capacity_ = 0;
@@ -438,55 +556,49 @@ class Worker {
   WorkerResult result_;
 };
 
-template <class R, bool kInstrumented>
+template <class R, bool kInstrumented, bool kPerTx>
 void run_workers(R& rt, const RouteRequest& req, SharedGrid& grid, RouteOutcome& out) {
   WorkQueue work;
   run_worker_threads(req.threads, out, [&](int id) {
-    Worker<R, kInstrumented> w(rt, id, req, grid, work);
+    Worker<R, kInstrumented, kPerTx> w(rt, id, req, grid, work);
     w.run();
     return std::move(w.result());
   });
 }
 
-// What this request needs of the runtime that it cannot do: refused before
-// any routing, never ignored (../shared/DESIGN.md, "The TM interface").
-inline void check_capabilities(const char* tm, const lbtm::Capabilities& c, const RouteRequest& req) {
-  using lbtm::Support;
-  std::string name = tm;
-  if (req.params.snapshot == Snapshot::kReleased && c.early_release == Support::kNo)
-    throw std::invalid_argument(name + " cannot express --snapshot released: it has no early release "
-                                       "(use raw or tracked)");
-  if (req.params.private_access == PrivateAccess::kInstrumented && req.private_memory.filter &&
-      c.private_predicate == Support::kNo)
-    throw std::invalid_argument(name + " has no private-memory predicate, so --private instrumented logs the "
-                                       "private grid whatever --private-filter says: run it with "
-                                       "--private-filter off");
-  if (req.threads > 1 && c.restart == Support::kNo)
-    throw std::invalid_argument(name + " cannot restart a transaction as configured (" +
-                                "a claim that meets another thread's path must): use -t 1, or a configuration "
-                                "that can (the record's tm.config says why)");
-  if (!c.tx_alloc) throw std::invalid_argument(name + " has no transaction-safe allocation, which the router needs");
-}
-
 }  // namespace router_detail
 
-// Routes every pair of req.maze with runtime R.  Throws std::invalid_argument
-// when R refuses its options or thread count, or cannot honour what the
-// request asks of it (router_detail::check_capabilities), std::bad_alloc when
-// memory runs out.
-template <lbtm::Runtime R>
-RouteOutcome route(const RouteRequest& req) {
+// Routes every pair of req.maze with runtime R, the private blocks living per
+// worker or (kPerTx) per transaction.  Throws std::invalid_argument when R
+// refuses its options or thread count, or cannot honour what the request
+// asks of it (check_capabilities), std::bad_alloc when memory runs out.
+//
+// One lifetime per translation unit: run_<name>.cpp instantiates the worker
+// lifetime and declares the other `extern template`; run_<name>_tx.cpp
+// instantiates it explicitly.  In one unit, the second
+// instantiation changed what GCC inlined into the worker lifetime's search
+// (up to 2.3x its instructions under callgrind); apart, the worker
+// lifetime's code is what it was before the transaction lifetime existed.
+template <lbtm::Runtime R, bool kPerTx>
+RouteOutcome route_with_lifetime(const RouteRequest& req) {
   R rt(req.tm_options, req.threads);
-  router_detail::check_capabilities(R::kName, rt.capabilities(), req);
+  check_capabilities(R::kName, rt.capabilities(), req, "a claim that meets another thread's path");
   SharedGrid grid(*req.maze);
   RouteOutcome out;
   if (req.params.private_access == PrivateAccess::kInstrumented)
-    router_detail::run_workers<R, true>(rt, req, grid, out);
+    router_detail::run_workers<R, true, kPerTx>(rt, req, grid, out);
   else
-    router_detail::run_workers<R, false>(rt, req, grid, out);
+    router_detail::run_workers<R, false, kPerTx>(rt, req, grid, out);
   out.tm_config = rt.describe();
   out.final_grid.assign(grid.cells(), grid.cells() + grid.size());
   return out;
+}
+
+// Routes with the lifetime the request asks for.
+template <lbtm::Runtime R>
+RouteOutcome route(const RouteRequest& req) {
+  if (req.params.private_lifetime == PrivateLifetime::kTransaction) return route_with_lifetime<R, true>(req);
+  return route_with_lifetime<R, false>(req);
 }
 
 }  // namespace lb

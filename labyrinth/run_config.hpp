@@ -30,6 +30,7 @@ struct RunConfig {
   std::string private_memory = "malloc";
   std::string page_size;              // allocpage's, as asked; empty: not given (4k)
   bool private_filter = true;
+  PrivateLifetime private_lifetime = PrivateLifetime::kWorker;
   int64_t bend_cost = 1, x_cost = 1, y_cost = 1, z_cost = 2;
   std::string rules = "stamp";
   // Not axes: how the input is read, and what the run prints and writes.
@@ -40,7 +41,7 @@ struct RunConfig {
   std::string paths;       // every routed path: a file, empty for none
 
   RouterParams router_params() const {
-    return {x_cost, y_cost, z_cost, bend_cost, snapshot, private_access};
+    return {x_cost, y_cost, z_cost, bend_cost, snapshot, private_access, private_lifetime};
   }
 };
 
@@ -79,6 +80,11 @@ void for_each_axis(Config& c, Visit&& visit) {
   visit(axis("page_size"), c.page_size, AxisUse{"allocpage's page size: 4k (default), 2m, 1g"});
   visit(axis("private_filter"), c.private_filter,
         AxisUse{"tell the TM which memory is private (on) or let it log everything (off)"});
+  visit(axis("private_lifetime"), c.private_lifetime,
+        AxisUse{"how long each worker's grid, queue and traceback buffer live: worker (the whole run, as STAMP) or "
+                "transaction (allocated in every routing transaction through the TM's transaction-safe "
+                "allocation; with allocpage from atomic requests, refilled outside the transaction when the "
+                "reserve runs dry)"});
   visit(axis("bend_cost"), c.bend_cost, AxisUse{"bend cost (STAMP: 1)", 0, 1000000});
   visit(axis("x_cost"), c.x_cost, AxisUse{"x movement cost (STAMP: 1)", 1, 1000000});
   visit(axis("y_cost"), c.y_cost, AxisUse{"y movement cost (STAMP: 1)", 1, 1000000});

@@ -8,5 +8,7 @@
 #include "tm/htm_model.hpp"
 
 namespace lb {
+// The transaction lifetime's instantiation: run_htm_model_tx.cpp (router.hpp says why).
+extern template RouteOutcome route_with_lifetime<lbtm::HtmModelRuntime, true>(const RouteRequest&);
 RouteOutcome route_htm_model(const RouteRequest& req) { return route<lbtm::HtmModelRuntime>(req); }
 }  // namespace lb

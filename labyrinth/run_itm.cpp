@@ -14,5 +14,7 @@
 #include "tm/itm.hpp"
 
 namespace lb {
+// The transaction lifetime's instantiation: run_itm_tx.cpp (router.hpp says why).
+extern template RouteOutcome route_with_lifetime<lbtm::ItmRuntime, true>(const RouteRequest&);
 RouteOutcome route_itm(const RouteRequest& req) { return route<lbtm::ItmRuntime>(req); }
 }  // namespace lb

@@ -3,5 +3,7 @@
 #include "tm/tbb.hpp"
 
 namespace lb {
+// The transaction lifetime's instantiation: run_tbb_tx.cpp (router.hpp says why).
+extern template RouteOutcome route_with_lifetime<lbtm::TbbRuntime, true>(const RouteRequest&);
 RouteOutcome route_tbb(const RouteRequest& req) { return route<lbtm::TbbRuntime>(req); }
 }  // namespace lb

@@ -50,4 +50,12 @@ const char* to_string(PrivateAccess p) {
   return "?";
 }
 
+const char* to_string(PrivateLifetime l) {
+  switch (l) {
+    case PrivateLifetime::kWorker: return "worker";
+    case PrivateLifetime::kTransaction: return "transaction";
+  }
+  return "?";
+}
+
 }  // namespace lb

@@ -2,7 +2,9 @@
 // may have to undo: blocks allocated in an attempt are given back if the
 // attempt aborts; blocks freed in an attempt are freed only when it commits.
 // (STAMP's router leaks its path vector on every abort; this is the fix.)
-// Blocks come from malloc or from a caller's BlockSource (tm/tm.hpp).
+// Blocks come from malloc or from a caller's BlockSource (tm/tm.hpp); a
+// source that cannot serve a request now (an atomic reserve run dry) returns
+// nullptr, which is logged nowhere and handed to the caller to decide.
 //
 // The runtime calls on_commit() after its commit has written back every
 // store (stm) and on_abort() after its roll-back (direct runtimes), so no
@@ -28,7 +30,7 @@ class AllocLog {
   void* alloc(size_t bytes, const BlockSource& src) {
     allocated_.reserve(allocated_.size() + 1);  // never lose a block to a failed push_back
     void* p = src.allocate(src.ctx, bytes);
-    allocated_.push_back({p, bytes, src});
+    if (p != nullptr) allocated_.push_back({p, bytes, src});
     return p;
   }
   void free(void* p) {
@@ -41,11 +43,15 @@ class AllocLog {
   void on_commit(Stats& s) {
     for (const Block& b : freed_) give_back(b);
     s.tx_allocs += allocated_.size();
+    for (const Block& b : allocated_) s.tx_alloc_bytes += b.bytes;
     clear();
   }
   // The attempt aborted: its blocks go back, its frees never happened.
   void on_abort(Stats& s) {
-    for (const Block& b : allocated_) give_back(b);
+    for (const Block& b : allocated_) {
+      give_back(b);
+      s.tx_alloc_bytes_undone += b.bytes;
+    }
     s.tx_allocs_undone += allocated_.size();
     clear();
   }

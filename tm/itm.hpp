@@ -45,6 +45,7 @@
 #error "tm/itm.hpp needs -fgnu-tm: link the target with lb_tm_itm"
 #endif
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "tm/alloc_log.hpp"
@@ -60,6 +61,7 @@ TM_PURE int how_executing();  // _ITM_inTransaction(): 0 outside, 1 retryable, 2
 [[noreturn]] TM_PURE void abort_outer();  // roll the outermost transaction back, run it again
 [[noreturn]] TM_PURE void restart_unsupported(const char* method);  // throws std::runtime_error
 TM_PURE bool never();  // false, but the compiler cannot know it
+TM_PURE uint64_t read_barrier(const uint64_t* p);  // libitm's own read barrier (_ITM_RU8)
 }  // namespace itm_detail
 
 class ItmRuntime {
@@ -93,6 +95,20 @@ class ItmRuntime::Tx {
     static_assert(is_tm_word_v<T>);
     *p = v;
   }
+  // A transactional read from code the compiler does not instrument (a
+  // TM_PURE call inside the transaction): libitm's read barrier called by
+  // hand, as STAMP's TM_SHARED_READ is written by hand.  The word joins the
+  // transaction's read set like a compiler-instrumented read, and a
+  // conflict re-executes the transaction from its start.  (Lee-TM's router
+  // reads the shared grid so from its uninstrumented expansion.)
+  template <class T>
+  TM_PURE T load_from_pure(const T* p) {
+    static_assert(is_tm_word_v<T>);
+    uint64_t w = itm_detail::read_barrier(reinterpret_cast<const uint64_t*>(p));
+    T v;
+    std::memcpy(&v, &w, sizeof v);
+    return v;
+  }
   void release(const void*, size_t) {}  // nothing to release: libitm keeps its own sets
   [[noreturn]] void restart() {
     if (!cancel_ok_) itm_detail::restart_unsupported(method_);
@@ -103,6 +119,8 @@ class ItmRuntime::Tx {
     void* p = std::malloc(bytes == 0 ? 1 : bytes);
     itm_detail::add(&allocs_, 1);
     itm_detail::add(&allocs_attempt_, 1);
+    itm_detail::add(&bytes_, bytes);
+    itm_detail::add(&bytes_attempt_, bytes);
     return p;
   }
   void free(void* p) { std::free(p); }
@@ -117,6 +135,7 @@ class ItmRuntime::Tx {
   // Written only through the escapes above.
   uint64_t attempts_ = 0, explicit_ = 0, how_ = 0;
   uint64_t allocs_ = 0, allocs_attempt_ = 0;  // every attempt's, the last attempt's
+  uint64_t bytes_ = 0, bytes_attempt_ = 0;    // what they asked for
   AllocLog sourced_;  // blocks from callers' BlockSources, kept by TM_PURE calls
 };
 
@@ -128,7 +147,7 @@ class ItmRuntime::Thread {
   template <class Body>
   void atomically(Body&& body) {
     detail::InTransaction in_tx;
-    tx_.attempts_ = tx_.explicit_ = tx_.allocs_ = 0;
+    tx_.attempts_ = tx_.explicit_ = tx_.allocs_ = tx_.bytes_ = 0;
     if (tx_.cancel_ok_) {
       for (;;) {
         bool done = false;
@@ -152,6 +171,7 @@ class ItmRuntime::Thread {
     previous_attempt_aborted();
     itm_detail::add(&tx_.attempts_, 1);
     itm_detail::set(&tx_.allocs_attempt_, 0);
+    itm_detail::set(&tx_.bytes_attempt_, 0);
     body(tx_);
     itm_detail::set(&tx_.how_, uint64_t(itm_detail::how_executing()));
   }

@@ -23,6 +23,7 @@
 //   void* tx.alloc(size_t bytes)         // from malloc; given back if the attempt aborts
 //   void  tx.free(void* p)               // to free(); takes effect only when the attempt commits
 //   void* tx.alloc(size_t bytes, const BlockSource& src)      // the same, from a caller's allocator
+//                                        // (nullptr when the source cannot serve it now)
 //   void  tx.free(void* p, size_t bytes, const BlockSource& src)
 //
 // Transaction-safe free is the only safe way to free memory inside a body:
@@ -94,8 +95,12 @@ struct PrivatePredicate {
 
 // A caller's allocator, for transaction-safe allocation from it (tx.alloc
 // and tx.free with a source).  allocate throws std::bad_alloc when it cannot;
-// deallocate must not throw (it runs inside a commit): a source that finds a
-// bad free records it and reports it later itself.
+// a source whose requests must not block (an atomic page reserve) may instead
+// return nullptr when it cannot serve one now: tx.alloc hands that nullptr
+// to the caller and logs nothing, and the caller decides (commit nothing,
+// refill outside the transaction, try again).  deallocate must not throw (it
+// runs inside a commit): a source that finds a bad free records it and
+// reports it later itself.
 struct BlockSource {
   void* (*allocate)(void* ctx, size_t bytes) = nullptr;
   void (*deallocate)(void* ctx, void* p, size_t bytes) noexcept = nullptr;

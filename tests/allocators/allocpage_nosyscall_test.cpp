@@ -1,24 +1,20 @@
 // An atomic request makes no system call: proved, not assumed.  A child
 // process sets the allocator up, then installs a seccomp filter that kills it
-// on any system call but exit_group, and only then makes its atomic requests.
-// Surviving to exit_group(0) means none of them entered the kernel (so none
-// could block or sleep in it either).  A control run makes a blocking request
-// under the same filter and must die of SIGSYS: the filter does catch calls.
+// on any system call but exit_group, and only then makes its atomic requests
+// (tests/common/no_syscalls.hpp).  Surviving to exit_group(0) means none of
+// them entered the kernel (so none could block or sleep in it either).  A
+// control run makes a blocking request under the same filter and must die of
+// SIGSYS: the filter does catch calls.  Labyrinth's use of the atomic path,
+// inside transactions, is proved the same way in
+// tests/labyrinth/private_lifetime_nosyscall_test.cpp.
 #include <gtest/gtest.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <csignal>
 #include <cstddef>
 #include <string>
 
 #include "allocators/allocpage.hpp"
+#include "tests/common/no_syscalls.hpp"
 
 namespace {
 
@@ -30,51 +26,27 @@ struct Shared {
   size_t failed_atomic = 0;
 };
 
-void forbid_system_calls() {
-  sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit_group, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-  };
-  sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
-    _exit(90);
-}
-
-// Runs body in a child under the filter; returns the child's wait status.
+// Runs body in a child under the filter, after setting allocpage up there;
+// returns the child's wait status.
 template <class Setup, class Body>
 int run_without_syscalls(Shared* out, Setup setup, Body body) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    allocpage_config cfg;
-    cfg.page_size = kPage;
-    cfg.reserve_bytes = 8 * kPage;
-    cfg.limit_bytes = 64 * kPage;
-    std::string error;
-    if (!allocpage_init(cfg, &error)) _exit(91);
-    setup();
-    forbid_system_calls();
-    body(out);
-    syscall(SYS_exit_group, 0);  // raw: no atexit handlers, no sanitizer hooks
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
+  return lb_test::in_child_without_syscalls(
+      [&] {
+        allocpage_config cfg;
+        cfg.page_size = kPage;
+        cfg.reserve_bytes = 8 * kPage;
+        cfg.limit_bytes = 64 * kPage;
+        std::string error;
+        if (!allocpage_init(cfg, &error)) _exit(91);
+        setup();
+      },
+      [&] { body(out); });
 }
 
 class NoSyscall : public ::testing::Test {
  protected:
-  void SetUp() override {
-    void* m = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ASSERT_NE(m, MAP_FAILED);
-    out = new (m) Shared;
-  }
-  void TearDown() override { munmap(out, sizeof(Shared)); }
-  Shared* out = nullptr;
+  lb_test::SharedWithChild<Shared> shared_;
+  Shared* out = shared_.get();
 };
 
 TEST_F(NoSyscall, AtomicRequestsOnAnExhaustedReserveReturnNullWithoutSystemCalls) {

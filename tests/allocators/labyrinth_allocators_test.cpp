@@ -89,6 +89,27 @@ TEST_P(LabyrinthWith, TheRecordSaysWhichMallocServedTheRun) {
   EXPECT_EQ(r.record["result"]["verified"], true);
 }
 
+// Every malloc serves the transaction lifetime (issue 12): the same paths,
+// the lifetime in the record, the grid, queue and traceback buffer of every
+// routing transaction counted among the bytes requested in transactions.
+TEST_P(LabyrinthWith, TheTransactionLifetimeRoutesTheSamePaths) {
+  RunResult w = labyrinth("--allocator " + GetParam());
+  RunResult t = labyrinth("--allocator " + GetParam() + " --private-lifetime transaction");
+  ASSERT_EQ(w.status, 0) << w.out;
+  ASSERT_EQ(t.status, 0) << t.out;
+  EXPECT_EQ(t.record["allocator"]["detected"], GetParam());
+  EXPECT_EQ(w.record["private_memory"]["lifetime"], "worker");
+  EXPECT_EQ(t.record["private_memory"]["lifetime"], "transaction");
+  EXPECT_EQ(t.record["result"]["path_hash"], w.record["result"]["path_hash"]);
+  EXPECT_EQ(t.record["result"]["verified"], true);
+  // 3 pairs, each routed by one committed transaction that took 3 blocks, and 3 paths.
+  EXPECT_EQ(t.record["tm_stats"]["tx_allocs"], 3 * 3 + 3);
+  EXPECT_EQ(w.record["tm_stats"]["tx_allocs"], 3);
+  EXPECT_GT(t.record["tm_stats"]["tx_alloc_bytes"].get<uint64_t>(),
+            3 * 16 * 16 * 3 * 8 + w.record["tm_stats"]["tx_alloc_bytes"].get<uint64_t>())
+      << "three grids of 16 x 16 x 3 cells at least";
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryAllocator, LabyrinthWith,
                          ::testing::Values("glibc", "jemalloc", "mimalloc", "tbbmalloc", "tcmalloc"),
                          [](const auto& info) { return info.param; });
@@ -136,6 +157,24 @@ TEST(LabyrinthAllocators, AllocpagePrivateMemoryGivesTheSamePaths) {
   EXPECT_EQ(st["foreign_frees"], 0);
   EXPECT_EQ(st["double_frees"], 0);
   EXPECT_TRUE(m.record["private_memory"]["allocpage"].is_null());
+}
+
+// Per transaction, every routing attempt asks allocpage for its blocks with
+// atomic requests, all served from the pre-faulted reserve, all given back.
+TEST(LabyrinthAllocators, AllocpageServesTheTransactionLifetimeFromItsReserve) {
+  RunResult w = labyrinth("--private-memory allocpage");
+  RunResult t = labyrinth("--private-memory allocpage --private-lifetime transaction");
+  ASSERT_EQ(t.status, 0) << t.out;
+  EXPECT_EQ(t.record["private_memory"]["lifetime"], "transaction");
+  EXPECT_EQ(t.record["result"]["path_hash"], w.record["result"]["path_hash"]);
+  const auto& st = t.record["private_memory"]["allocpage"];
+  ASSERT_TRUE(st.is_object()) << t.record["private_memory"];
+  EXPECT_EQ(st["reserve_hits"], 3 * 3) << "3 routing transactions x grid, queue, traceback buffer";
+  EXPECT_EQ(st["failed_atomic"], 0);
+  EXPECT_EQ(st["refills"], 0);
+  EXPECT_EQ(st["pages_in_use"], 0);
+  EXPECT_EQ(t.record["router"]["dry_reserve_retries"], 0);
+  EXPECT_EQ(t.record["tm_stats"]["tx_allocs"], 3 * 3 + 3);
 }
 
 TEST(LabyrinthAllocators, AllocpageOnTwoThreadsVerifies) {

@@ -4,7 +4,9 @@
 // runs recorded `ok`).  Here the private memory is a Quarantine: a freed
 // block faults on any access, so a free that comes before the commit's
 // write-back is a SIGSEGV in every build.  Every runtime, every private
-// shape, the filter on and off.
+// shape, the filter on and off, both private lifetimes (per transaction,
+// the grid, queue and traceback buffer are themselves taken and freed by
+// every attempt, so a block given back before a roll-back faults too).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -13,9 +15,15 @@
 #include <string>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
+#include "labyrinth/board.hpp"
+#include "labyrinth/lee_rules.hpp"
+#include "labyrinth/lee_runtimes.hpp"
 #include "labyrinth/private_memory.hpp"
 #include "tests/common/quarantine_memory.hpp"
 #include "tests/common/run_command.hpp"
+#include "tests/labyrinth/lee_queue_growth_board.hpp"
 #include "tests/labyrinth/queue_growth_maze.hpp"
 #include "tests/labyrinth/route_helpers.hpp"
 #include "tm/direct.hpp"
@@ -64,26 +72,28 @@ const lb::Maze& growth_maze() {
   return maze;
 }
 
-lb::RouteRequest request(lb::PrivateAccess access, bool filter) {
+lb::RouteRequest request(lb::PrivateAccess access, bool filter,
+                         lb::PrivateLifetime lifetime = lb::PrivateLifetime::kWorker) {
   lb::RouteRequest req;
   req.maze = &growth_maze();
   req.order = lb::stamp_work_order(growth_maze());
   req.params.z_cost = lb_test::kQueueGrowthZCost;
   req.params.private_access = access;
+  req.params.private_lifetime = lifetime;
   req.private_memory = quarantine(filter);
   return req;
 }
 
-using Case = std::tuple<std::string, lb::PrivateAccess, bool>;
+using Case = std::tuple<std::string, lb::PrivateAccess, bool, lb::PrivateLifetime>;
 class QueueGrowth : public ::testing::TestWithParam<Case> {};
 
 TEST_P(QueueGrowth, OldQueueIsFreedOnlyAfterTheCommit) {
-  auto [tm, access, filter] = GetParam();
+  auto [tm, access, filter, lifetime] = GetParam();
   if (tm == "itm" && access == lb::PrivateAccess::kInstrumented && filter) {  // refused: itm has no private predicate
-    EXPECT_THROW(lb::find_runtime(tm)->route(request(access, filter)), std::invalid_argument);
+    EXPECT_THROW(lb::find_runtime(tm)->route(request(access, filter, lifetime)), std::invalid_argument);
     return;
   }
-  lb::RouteOutcome out = lb::find_runtime(tm)->route(request(access, filter));
+  lb::RouteOutcome out = lb::find_runtime(tm)->route(request(access, filter, lifetime));
   uint64_t grows = 0;
   for (const lb::WorkerResult& w : out.workers) grows += w.queue_grows;
   EXPECT_GT(grows, 0u) << "the maze no longer makes the queue grow: the test checks nothing";
@@ -93,16 +103,68 @@ TEST_P(QueueGrowth, OldQueueIsFreedOnlyAfterTheCommit) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-  auto [tm, access, filter] = info.param;
-  return tm + "_" + lb::to_string(access) + (filter ? "_filter_on" : "_filter_off");
+  auto [tm, access, filter, lifetime] = info.param;
+  return tm + "_" + lb::to_string(access) + (filter ? "_filter_on_" : "_filter_off_") + lb::to_string(lifetime);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, QueueGrowth,
                          ::testing::Combine(::testing::Values("seq", "lock", "stm", "tbb", "itm"),
                                             ::testing::Values(lb::PrivateAccess::kDirect,
                                                               lb::PrivateAccess::kInstrumented),
-                                            ::testing::Bool()),
+                                            ::testing::Bool(),
+                                            ::testing::Values(lb::PrivateLifetime::kWorker,
+                                                              lb::PrivateLifetime::kTransaction)),
                          case_name);
+
+// The same for Lee-TM's router (lee_router.hpp's grow_queue): every
+// runtime, every shape (itm cannot express released: refused), one thread
+// and two (one route grows the queue, the other is laid meanwhile or after),
+// on private memory whose freed blocks fault.
+using LeeCase = std::tuple<std::string, lb::Snapshot, int>;
+class LeeQueueGrowth : public ::testing::TestWithParam<LeeCase> {};
+
+TEST_P(LeeQueueGrowth, OldQueueIsFreedOnlyAfterTheCommit) {
+  auto [tm, shape, threads] = GetParam();
+  static const lb::Maze board = lb::parse_board(lb_test::lee_queue_growth_board(), "lee-queue-growth");
+  lb::RouteRequest req;
+  req.maze = &board;
+  req.order = lb::lee::work_order(board);
+  req.params.snapshot = shape;
+  req.threads = threads;
+  req.private_memory = quarantine(true);
+  lb::RouteFn route = lb::lee_route_fn(tm);
+  ASSERT_NE(route, nullptr);
+  if (tm == "itm" && shape == lb::Snapshot::kReleased) {
+    EXPECT_THROW(route(req), std::invalid_argument);
+    return;
+  }
+  lb::RouteOutcome out = route(req);
+  uint64_t grows = 0;
+  for (const lb::WorkerResult& w : out.workers) grows += w.queue_grows;
+  EXPECT_GT(grows, 0u) << "the board no longer makes the queue grow: the test checks nothing";
+  auto paths = lb::all_paths(out);
+  lb::VerifyReport report = lb::verify_board(board, paths, &out.final_grid);
+  EXPECT_TRUE(report.ok) << (report.problems.empty() ? "" : report.problems[0]);
+  lb::BoardCounts counts = lb::board_counts(board, out, paths, true);
+  EXPECT_EQ(counts.laid, 1);    // route 2, after route 1 grew the queue
+  EXPECT_EQ(counts.failed, 1);  // route 1: its goal is walled in
+}
+
+std::string lee_case_name(const ::testing::TestParamInfo<LeeCase>& info) {
+  auto [tm, shape, threads] = info.param;
+  if (tm == "htm-model") tm = "htm_model";  // test names are identifiers
+  return tm + "_" + lb::to_string(shape) + "_t" + std::to_string(threads);
+}
+const auto kLeeShapes = ::testing::Values(lb::Snapshot::kTracked, lb::Snapshot::kReleased, lb::Snapshot::kRaw,
+                                          lb::Snapshot::kPrivatized);
+INSTANTIATE_TEST_SUITE_P(OneThread, LeeQueueGrowth,
+                         ::testing::Combine(::testing::Values("seq", "lock", "stm", "tbb", "itm", "htm-model"),
+                                            kLeeShapes, ::testing::Values(1)),
+                         lee_case_name);
+INSTANTIATE_TEST_SUITE_P(TwoThreads, LeeQueueGrowth,
+                         ::testing::Combine(::testing::Values("lock", "stm", "tbb", "itm", "htm-model"), kLeeShapes,
+                                            ::testing::Values(2)),
+                         lee_case_name);
 
 // Freeing private memory plainly inside a transaction is refused, not just
 // avoided by today's router.
@@ -165,16 +227,23 @@ TEST(PrivateMemory, BadFreeAtTheEndOfAWorkerIsAnErrorNotATermination) {
 namespace {
 
 // The same through the real binary, with its own private memory (malloc and
-// allocpage): in the ASan build, the heap-use-after-free the issue found.
-class QueueGrowthCli : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+// allocpage) and both lifetimes: in the ASan build, the heap-use-after-free
+// the issue found.
+class QueueGrowthCli : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
+
+std::string growth_input(const std::string& name) {
+  std::string input = ::testing::TempDir() + "/queue-growth-" + name + ".txt";
+  std::ofstream(input) << lb_test::queue_growth_maze();
+  return input;
+}
 
 TEST_P(QueueGrowthCli, InstrumentedFilterOffRunsClean) {
-  auto [tm, memory] = GetParam();
-  std::string input = ::testing::TempDir() + "/queue-growth-" + tm + "-" + memory + ".txt";
-  std::ofstream(input) << lb_test::queue_growth_maze();
+  auto [tm, memory, lifetime] = GetParam();
+  std::string input = growth_input(tm + "-" + memory + "-" + lifetime);
   lb_test::CommandResult r = lb_test::run_command(
       std::string(LB_LABYRINTH_BIN) + " -i " + input + " -z " + std::to_string(lb_test::kQueueGrowthZCost) +
-      " --tm " + tm + " --private instrumented --private-filter off --private-memory " + memory + " 2>&1");
+      " --tm " + tm + " --private instrumented --private-filter off --private-memory " + memory +
+      " --private-lifetime " + lifetime + " 2>&1");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("Verification passed."), std::string::npos) << r.output;
   std::remove(input.c_str());
@@ -182,7 +251,34 @@ TEST_P(QueueGrowthCli, InstrumentedFilterOffRunsClean) {
 
 INSTANTIATE_TEST_SUITE_P(All, QueueGrowthCli,
                          ::testing::Combine(::testing::Values("seq", "lock", "stm", "tbb", "itm"),
-                                            ::testing::Values("malloc", "allocpage")),
-                         [](const auto& info) { return std::get<0>(info.param) + "_" + std::get<1>(info.param); });
+                                            ::testing::Values("malloc", "allocpage"),
+                                            ::testing::Values("worker", "transaction")),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) + "_" + std::get<1>(info.param) + "_" +
+                                  std::get<2>(info.param);
+                         });
+
+// A queue that outgrows allocpage's reserve inside a routing transaction
+// (transaction lifetime: atomic requests, word-sized entries): the attempt
+// commits nothing, the worker refills outside it and routes again, and the
+// record says so.  The run is ok and verified.
+TEST(QueueGrowthCliDryReserve, IsRefilledOutsideTheTransactionAndRecorded) {
+  std::string input = growth_input("dry-reserve");
+  lb_test::CommandResult r = lb_test::run_command(
+      std::string(LB_LABYRINTH_BIN) + " -i " + input + " -z " + std::to_string(lb_test::kQueueGrowthZCost) +
+      " --tm stm --private instrumented --private-memory allocpage --private-lifetime transaction --json - "
+      "2>/dev/null");
+  std::remove(input.c_str());
+  ASSERT_EQ(r.status, 0) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output.substr(0, r.output.find('\n')), nullptr, false);
+  ASSERT_TRUE(j.is_object()) << r.output;
+  EXPECT_EQ(j["result"]["verified"], true);
+  EXPECT_EQ(j["private_memory"]["lifetime"], "transaction");
+  const auto& st = j["private_memory"]["allocpage"];
+  EXPECT_GE(j["router"]["dry_reserve_retries"].get<int>(), 1) << j["router"];
+  EXPECT_GE(st["failed_atomic"].get<int>(), j["router"]["dry_reserve_retries"].get<int>()) << st;
+  EXPECT_GE(st["refills"].get<int>(), 1) << st;
+  EXPECT_EQ(st["pages_in_use"], 0) << st;
+}
 
 }  // namespace

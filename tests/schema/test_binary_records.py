@@ -60,7 +60,8 @@ class BinaryRecordsTest(unittest.TestCase):
 
     def test_options_land_at_the_axes_record_paths(self):
         args = {"tm": "stm", "threads": 2, "snapshot": "tracked", "private": "instrumented",
-                "private_filter": "off", "bend_cost": 2, "x_cost": 1, "y_cost": 3, "z_cost": 4}
+                "private_filter": "off", "private_lifetime": "transaction", "bend_cost": 2, "x_cost": 1,
+                "y_cost": 3, "z_cost": 4}
         cfg = records.Config.from_dict({"input": str(self.input), **args})
         status, r = self.run_binary(*cfg.command_options())
         self.assertEqual(status, 0)
@@ -79,6 +80,10 @@ class BinaryRecordsTest(unittest.TestCase):
             self.assertEqual(records.config_of(r).rules, rules)
             self.assertEqual(r["input"]["format"], "lee")
             self.assertEqual(r["board"]["laid"] + r["board"]["failed"], 2)
+        # Lee-TM's rules keep their temp grid across routes: the transaction lifetime is refused.
+        status, r = self.run_binary("--rules", "lee-tm", "--private-lifetime", "transaction", input_path=board)
+        self.assertEqual((status, r["failure"]["reason"]), (2, "usage"))
+        self.assertIn("--private-lifetime worker only", r["failure"]["message"])
 
     def test_allocpage_record(self):
         status, r = self.run_binary("--tm", "stm", "--private-memory", "allocpage", "--page-size", "4k")
