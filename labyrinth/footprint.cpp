@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "labyrinth/grid.hpp"
+#include "labyrinth/run_error.hpp"
 
 namespace lb {
 namespace {
@@ -33,13 +34,14 @@ Footprint run_footprint(const Maze& maze, int threads, uint64_t per_worker_bytes
 
 uint64_t physical_memory_bytes() { return uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE)); }
 
-std::string check_footprint(const Maze& maze, int threads, uint64_t per_worker_bytes) {
+void check_footprint(const Maze& maze, int threads, uint64_t per_worker_bytes) {
   Footprint f = run_footprint(maze, threads, per_worker_bytes);
   uint64_t have = physical_memory_bytes();
-  if (f.total() <= have) return "";
-  return "out of memory: the " + std::to_string(maze.width) + " x " + std::to_string(maze.height) + " x " +
-         std::to_string(maze.depth) + " grid with " + std::to_string(threads) + " thread(s) needs " + f.describe() +
-         "; this machine has " + size_text(have) + " (use fewer threads or a smaller grid)";
+  if (f.total() <= have) return;
+  throw RunError(FailureReason::kOutOfMemory,
+                 "out of memory: the " + std::to_string(maze.width) + " x " + std::to_string(maze.height) + " x " +
+                     std::to_string(maze.depth) + " grid with " + std::to_string(threads) + " thread(s) needs " +
+                     f.describe() + "; this machine has " + size_text(have) + " (use fewer threads or a smaller grid)");
 }
 
 }  // namespace lb

@@ -32,7 +32,8 @@ Footprint run_footprint(const Maze& maze, int threads, uint64_t per_worker_bytes
 // This machine's physical memory in bytes.
 uint64_t physical_memory_bytes();
 
-// Empty if the run fits in physical memory, else the message to fail with.
-std::string check_footprint(const Maze& maze, int threads, uint64_t per_worker_bytes);
+// Throws RunError (reason out-of-memory, with the whole figure) unless the run
+// fits in physical memory.
+void check_footprint(const Maze& maze, int threads, uint64_t per_worker_bytes);
 
 }  // namespace lb

@@ -40,9 +40,10 @@ int main(int argc, char** argv) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
-  std::string error;
-  if (!lb::write_output(out, text, &error)) {  // as labyrinth writes its outputs (output_file.hpp)
-    std::fprintf(stderr, "labyrinth-gen: cannot write %s\n", error.c_str());
+  try {
+    lb::write_output(out, text);  // as labyrinth writes its outputs (output_file.hpp)
+  } catch (const lb::RunError& e) {
+    std::fprintf(stderr, "labyrinth-gen: cannot write %s\n", e.what());
     return 1;
   }
   return 0;

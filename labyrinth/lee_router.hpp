@@ -13,10 +13,22 @@
 //    read set is the whole wave);
 //  - released: the same reads, each released at once (Watson et al.'s early
 //    release); only the traceback's reads of the path stay in the read set;
-//  - raw: a plain copy of the shared grid, as STAMP's STM build takes.
+//  - raw: a plain copy of the shared grid, as STAMP's STM build takes;
+//  - privatized: expansion and traceback outside any transaction, reading
+//    the shared grid cell by cell as it is (no copy); one transaction claims
+//    the route if every shared cell the traceback read still holds what it
+//    read, and commits nothing otherwise, in which case the route is
+//    expanded again (the STAMP-rules privatized shape, Lee-TM's way).
 // The traceback reads every cell it lays through the TM; a cell the wave
 // could enter but that is taken now means the wave saw a stale grid
 // (released or raw), and the attempt restarts.
+//
+// Runtimes: the private temp grid and queue are plain memory (--private
+// direct).  Under libitm (-fgnu-tm) the search is a TM_PURE call, so the
+// compiler does not instrument it, and its shared reads call libitm's read
+// barrier by hand (ItmRuntime::Tx::load_from_pure).  A model of hardware TM
+// sees every access (lbtm::tracks_every_access_v): each private access is
+// shown to it as well (Worker::touch_read / touch_write).
 //
 // Where this differs from Manchester's code (never on the five boards; the
 // tests check): the temp grid is reset only where the wave wrote (Manchester
@@ -29,9 +41,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <memory>
+#include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+#include "labyrinth/capability_check.hpp"
 #include "labyrinth/lee_rules.hpp"
 #include "labyrinth/route_types.hpp"
 #include "labyrinth/worker_threads.hpp"
@@ -42,9 +58,33 @@ namespace lee_detail {
 using lee::Cell;
 using Clock = std::chrono::steady_clock;
 
+// The privatized shape's traceback met a cell taken since the wave read it.
+struct StaleView {};
+
+// Outside any transaction (the privatized shape's search): the shared grid
+// read as it is, word by word with relaxed atomics (other threads commit
+// into it meanwhile: a stale value is what the claim checks for); a
+// restart is a StaleView; private blocks come and go at once.  In an
+// unnamed namespace: lee_run_itm.cpp compiles this header with other flags
+// (-fgnu-tm, no sanitizer), and the linker must not pick its copy for the
+// other runtimes.
+namespace {
+struct PlainAccess {
+  Cell load(const Cell* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+  void release(const void*, size_t) {}
+  [[noreturn]] void restart() { throw StaleView{}; }
+  void* alloc(size_t bytes, const lbtm::BlockSource& src) { return src.allocate(src.ctx, bytes); }
+  void free(void* p, size_t bytes, const lbtm::BlockSource& src) { src.deallocate(src.ctx, p, bytes); }
+};
+}  // namespace
+
 template <class R, Snapshot S>
 class Worker {
   using Tx = typename R::Tx;
+  // libitm: the search runs uninstrumented and reads the shared grid by hand.
+  static constexpr bool kHandBarriers = requires(Tx& t, const Cell* p) { t.load_from_pure(p); };
+  // A model of hardware TM: private accesses are shown to it too.
+  static constexpr bool kMirror = lbtm::tracks_every_access_v<R>;
 
  public:
   Worker(R& rt, int id, const RouteRequest& req, Cell* shared, WorkQueue& work)
@@ -54,6 +94,7 @@ class Worker {
     // One rule for both routers; false here (Lee-TM's rules take --private direct only).
     if (hands_private_predicate(req)) th_.set_private(memory_->predicate());
     lbtm::set_own_memory(th_, memory_->predicate());  // abort attribution (tm.hpp, "Own memory")
+    if constexpr (requires(R& r) { r.l1(); }) line_bytes_ = rt.l1().line_bytes;
     const size_t cells = (size_t)maze_.cells();
     temp_ = static_cast<lee::Temp*>(memory_->allocate(blocks_.temp_bytes));
     std::fill_n(temp_, cells, lee::kUnreached);
@@ -84,25 +125,55 @@ class Worker {
 
  private:
   void route_pair(uint32_t pair_index) {
+    if constexpr (S == Snapshot::kPrivatized) {
+      route_privatized(pair_index);
+    } else {
+      const Pair& pair = maze_.pairs[pair_index];
+      bool laid = false;
+      th_.atomically([&](Tx& tx) {
+        laid = false;
+        if (!search(tx, pair)) return;  // the route fails; nothing to write
+        for (const Write& w : writes_) tx.store(&shared_[w.cell], w.value);
+        laid = true;
+      });
+      committed_queue_ = queue_;  // committed: a queue grown in the attempt is the worker's now
+      committed_cap_ = queue_cap_;
+      finish(pair_index, laid);
+    }
+  }
+
+  // The privatized shape: search outside any transaction, then claim.
+  void route_privatized(uint32_t pair_index) {
     const Pair& pair = maze_.pairs[pair_index];
-    bool laid = false;
-    th_.atomically([&](Tx& tx) {
-      laid = false;
-      restore_queue();
-      reset_temp();
-      auto t0 = Clock::now();
-      if constexpr (S == Snapshot::kRaw) snapshot();
-      auto t1 = Clock::now();
-      result_.copy_s += std::chrono::duration<double>(t1 - t0).count();
-      bool found = expand(tx, pair);
-      found = found && traceback(tx, pair);
-      result_.expand_s += std::chrono::duration<double>(Clock::now() - t1).count();
-      if (!found) return;  // the route fails; nothing to write
-      for (const Write& w : writes_) tx.store(&shared_[w.cell], w.value);
-      laid = true;
-    });
-    committed_queue_ = queue_;  // committed: a queue grown in the attempt is the worker's now
-    committed_cap_ = queue_cap_;
+    PlainAccess plain;
+    for (;;) {
+      bool found = false, stale = false;
+      try {
+        found = search(plain, pair);
+      } catch (const StaleView&) {  // the traceback already saw a cell taken
+        stale = true;
+      }
+      committed_queue_ = queue_;  // no transaction: a queue grown by the search is the worker's now
+      committed_cap_ = queue_cap_;
+      if (stale) {
+        ++result_.reroutes;
+        continue;
+      }
+      if (!found) return finish(pair_index, false);  // no path even on this (fresher) view: none now
+      bool claimed = false;
+      th_.atomically([&](Tx& tx) {
+        claimed = false;
+        for (const Read& r : reads_)
+          if (tx.load(&shared_[r.cell]) != r.value) return;  // taken since: commit nothing
+        for (const Write& w : writes_) tx.store(&shared_[w.cell], w.value);
+        claimed = true;
+      });
+      if (claimed) return finish(pair_index, true);
+      ++result_.reroutes;
+    }
+  }
+
+  void finish(uint32_t pair_index, bool laid) {
     if (laid) {
       result_.paths.push_back({pair_index, path_});
       result_.vias += vias_;
@@ -112,26 +183,92 @@ class Worker {
     }
   }
 
+  // One attempt's expansion and traceback; true if the route can be laid
+  // (writes_ and path_ say how).  X is the transaction, or PlainAccess
+  // outside one.  Pure under libitm: uninstrumented, as the file comment says.
+  template <class X>
+  TM_PURE bool search(X& x, const Pair& pair) {
+    restore_queue();
+    reset_temp(x);
+    auto t0 = Clock::now();
+    if constexpr (S == Snapshot::kRaw) snapshot(x);
+    auto t1 = Clock::now();
+    result_.copy_s += std::chrono::duration<double>(t1 - t0).count();
+    bool found = expand(x, pair);
+    found = found && traceback(x, pair);
+    result_.expand_s += std::chrono::duration<double>(Clock::now() - t1).count();
+    return found;
+  }
+
+  // A shared cell read through the TM (by hand under libitm), or as it is
+  // outside a transaction.
+  template <class X>
+  Cell shared_read(X& x, const Cell* p) {
+    if constexpr (kHandBarriers && std::is_same_v<X, Tx>) return x.load_from_pure(p);
+    else return x.load(p);
+  }
+
+  // A model of hardware TM sees the private temp grid, queue and copy too.
+  // They stay plain memory; each access is shown to the model after it
+  // happened, by loading the word that holds it, or storing that word back
+  // unchanged.  So the model tracks the same lines as hardware would, its
+  // buffered or undo-logged value of a word is always what memory holds
+  // (writing it back at commit, or undoing it under its lock, changes
+  // nothing), and an attempt it aborts leaves the private blocks as the
+  // worker's plain bookkeeping says, as under every other runtime.
+  template <class X>
+  void touch_read(X& x, const void* p) {
+    if constexpr (kMirror && std::is_same_v<X, Tx>) (void)x.load(word_of(p));
+  }
+  template <class X>
+  void touch_write(X& x, const void* p) {
+    if constexpr (kMirror && std::is_same_v<X, Tx>) {
+      uint64_t* w = word_of(p);
+      uint64_t v;
+      std::memcpy(&v, w, sizeof v);
+      x.store(w, v);
+    }
+  }
+  static uint64_t* word_of(const void* p) { return reinterpret_cast<uint64_t*>((uintptr_t)p & ~uintptr_t(7)); }
+  template <class X>
+  lee::Temp temp(X& x, uint32_t i) {
+    touch_read(x, &temp_[i]);
+    return temp_[i];
+  }
+
   // The shared grid into the private copy (raw): plain reads, as STAMP's
   // grid_copy(); word by word with relaxed atomics under ThreadSanitizer,
-  // so the race it accepts is a declared one.
-  void snapshot() {
+  // so the race it accepts is a declared one.  A model of hardware is shown
+  // the copy line by line, each shared line read (before: a writer
+  // meanwhile conflicts) and then each line of the copy written, as the
+  // copy loop would run on hardware: its write set overflows early.
+  template <class X>
+  void snapshot(X& x) {
     const int64_t n = 2 * plane_;
+    const int64_t chunk = kMirror ? std::max<int64_t>(1, line_bytes_ / (int64_t)sizeof(Cell)) : n;
+    for (int64_t i = 0; i < n; i += chunk) {
+      touch_read(x, &shared_[i]);
+      copy_cells(&copy_[i], &shared_[i], std::min(chunk, n - i));
+      touch_write(x, &copy_[i]);
+    }
+  }
+  static void copy_cells(Cell* to, const Cell* from, int64_t n) {
 #if defined(__SANITIZE_THREAD__)
-    for (int64_t i = 0; i < n; ++i) copy_[i] = __atomic_load_n(&shared_[i], __ATOMIC_RELAXED);
+    for (int64_t i = 0; i < n; ++i) to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
 #else
-    std::memcpy(copy_, shared_, (size_t)n * sizeof(Cell));
+    std::memcpy(to, from, (size_t)n * sizeof(Cell));
 #endif
   }
 
   // The wave's read of a shared cell, as the shape says.
-  Cell read(Tx& tx, uint32_t i) {
+  template <class X>
+  Cell read(X& x, uint32_t i) {
     if constexpr (S == Snapshot::kRaw) {
-      (void)tx;
+      touch_read(x, &copy_[i]);
       return copy_[i];
     } else {
-      Cell v = tx.load(&shared_[i]);
-      if constexpr (S == Snapshot::kReleased) tx.release(&shared_[i], sizeof(Cell));
+      Cell v = shared_read(x, &shared_[i]);
+      if constexpr (S == Snapshot::kReleased) x.release(&shared_[i], sizeof(Cell));
       return v;
     }
   }
@@ -150,26 +287,33 @@ class Worker {
     __builtin_prefetch((const void*)(g - dg), 0);
   }
 
-  void push(Tx& tx, uint32_t i) {
-    if (tail_ == queue_cap_) grow_queue(tx);
+  template <class X>
+  void push(X& x, uint32_t i) {
+    if (tail_ == queue_cap_) grow_queue(x);
     queue_[tail_++] = i;
+    touch_write(x, &queue_[tail_ - 1]);
   }
   // Rare: more re-queueings than twice the cells.  Inside the routing
   // transaction, so through the TM's transaction-safe allocation
   // (private_memory.hpp refuses a plain free there): the old queue is freed
   // when the attempt commits, the new one given back if it aborts, and the
   // next attempt starts from the committed queue (restore_queue()).
-  void grow_queue(Tx& tx) {
+  template <class X>
+  void grow_queue(X& x) {
     size_t bigger = queue_cap_ * 2;
     const lbtm::BlockSource& src = memory_->tx_source();
-    auto* q = static_cast<uint32_t*>(tx.alloc(bigger * sizeof(uint32_t), src));
+    auto* q = static_cast<uint32_t*>(x.alloc(bigger * sizeof(uint32_t), src));
     std::memcpy(q, queue_, queue_cap_ * sizeof(uint32_t));
-    tx.free(queue_, queue_cap_ * sizeof(uint32_t), src);
+    for (size_t k = 0; k < queue_cap_; k += 2) touch_write(x, &q[k]);
+    x.free(queue_, queue_cap_ * sizeof(uint32_t), src);
     queue_ = q;
     queue_cap_ = bigger;
+    ++result_.queue_grows;
   }
   // An attempt that grew the queue and aborted gave its queue back, and with
-  // it the list of cells reset_temp() clears: clear them all (rare).
+  // it the list of cells reset_temp() clears: clear them all (rare; not
+  // shown to a hardware model: nothing of this attempt is in its sets yet,
+  // and the reset only makes sure).
   void restore_queue() {
     if (queue_ == committed_queue_) return;
     queue_ = committed_queue_;
@@ -180,39 +324,53 @@ class Worker {
 
   // Back to "unreached" wherever the last attempt wrote: every queued cell
   // (the queue keeps all levels), the start and goal, and via marks.
-  void reset_temp() {
-    for (size_t k = 0; k < tail_; ++k) temp_[queue_[k]] = lee::kUnreached;
-    for (uint32_t c : touched_) temp_[c] = lee::kUnreached;
+  template <class X>
+  void reset_temp(X& x) {
+    for (size_t k = 0; k < tail_; ++k) {
+      touch_read(x, &queue_[k]);
+      temp_[queue_[k]] = lee::kUnreached;
+      touch_write(x, &temp_[queue_[k]]);
+    }
+    for (uint32_t c : touched_) {
+      temp_[c] = lee::kUnreached;
+      touch_write(x, &temp_[c]);
+    }
     tail_ = 0;
     touched_.clear();
   }
 
-  // expandFromTo(): true when the goal is reached on both layers.
-  bool expand(Tx& tx, const Pair& p) {
+  // expandFromTo(): true when the goal is reached on both layers.  Every
+  // cell written is on the queue or in touched_ before its write is shown to
+  // a hardware model (which may abort there).
+  template <class X>
+  bool expand(X& x, const Pair& p) {
     const uint32_t src = at(p.src.x, p.src.y, 0), goal0 = at(p.dst.x, p.dst.y, 0);
     const uint32_t goal1 = goal0 + 1;
     touched_.insert(touched_.end(), {src, src + 1, goal0, goal1});
     temp_[src] = temp_[src + 1] = 1;
-    push(tx, src);
-    push(tx, src + 1);
+    touch_write(x, &temp_[src]);
+    push(x, src);
+    push(x, src + 1);
     size_t head = 0;
     while (head < tail_) {
       const size_t level_end = tail_;
       while (head < level_end) {
         if (head + kPrefetchAhead < tail_) prefetch(queue_[head + kPrefetchAhead]);
+        touch_read(x, &queue_[head]);
         const uint32_t f = queue_[head++];
-        const int32_t v = temp_[f];
+        const int32_t v = temp(x, f);
         const uint32_t goal = goal0 | (f & 1);
-        step(tx, v, f + row_, goal);  // north
-        step(tx, v, f + 2, goal);     // east
-        step(tx, v, f - row_, goal);  // south
-        step(tx, v, f - 2, goal);     // west
+        step(x, v, f + row_, goal);  // north
+        step(x, v, f + 2, goal);     // east
+        step(x, v, f - row_, goal);  // south
+        step(x, v, f - 2, goal);     // west
         const uint32_t o = f ^ 1;
-        if (temp_[o] > v && read(tx, o) + 1 < lee::kOccupied) {  // changing layer costs nothing
+        if (temp(x, o) > v && read(x, o) + 1 < lee::kOccupied) {  // changing layer costs nothing
           temp_[o] = v;
-          push(tx, o);
+          push(x, o);
+          touch_write(x, &temp_[o]);
         }
-        if (temp_[goal0] != lee::kUnreached && temp_[goal1] != lee::kUnreached) return true;
+        if (temp(x, goal0) != lee::kUnreached && temp(x, goal1) != lee::kUnreached) return true;
       }
     }
     return false;
@@ -222,15 +380,18 @@ class Worker {
   // at v + 1 or less cannot improve (every step costs at least 1), and its
   // shared value was read when it was reached, so skipping the read leaves
   // the result and the read set (as a set) the same, and saves most reads.
-  void step(Tx& tx, int32_t v, uint32_t n, uint32_t goal) {
+  template <class X>
+  void step(X& x, int32_t v, uint32_t n, uint32_t goal) {
     const bool reached = n == goal;
-    if (temp_[n] <= v + 1 && !reached) return;
-    const Cell weight = read(tx, n) + 1;
-    if (((Cell)temp_[n] > v + weight && weight < lee::kOccupied) || reached) {
+    const int32_t t = temp(x, n);
+    if (t <= v + 1 && !reached) return;
+    const Cell weight = read(x, n) + 1;
+    if (((Cell)t > v + weight && weight < lee::kOccupied) || reached) {
       if (ring_[n >> 1]) return;
       temp_[n] = (lee::Temp)(v + weight);
-      if (!reached) push(tx, n);
+      if (!reached) push(x, n);
       else goal_seen_[n & 1] = weight - 1;
+      touch_write(x, &temp_[n]);
     }
   }
 
@@ -238,30 +399,38 @@ class Worker {
     uint32_t cell;
     Cell value;
   };
+  struct Read {  // a shared cell the traceback read, and what it held
+    uint32_t cell;
+    Cell value;
+  };
 
   // pathFromOtherSide(): the other layer at this point leads down.
-  bool other_side_leads_down(uint32_t cur, uint32_t other) const {
-    const int32_t sq = temp_[other];  // int arithmetic, as Manchester's
+  template <class X>
+  bool other_side_leads_down(X& x, uint32_t cur, uint32_t other) {
+    const int32_t sq = temp(x, other);  // int arithmetic, as Manchester's
     if (sq == lee::kVia || sq == lee::kForcedVia) return false;
-    if (!(sq <= temp_[cur])) return false;
-    return temp_[other - 2] < sq || temp_[other + 2] < sq || temp_[other - row_] < sq || temp_[other + row_] < sq;
+    if (!(sq <= temp(x, cur))) return false;
+    return temp(x, other - 2) < sq || temp(x, other + 2) < sq || temp(x, other - row_) < sq ||
+           temp(x, other + row_) < sq;
   }
 
-  // backtrackFrom(): fills path_ (goal first), writes_, vias_ and
+  // backtrackFrom(): fills path_ (goal first), writes_, reads_, vias_ and
   // forced_vias_; false if the trace gets stuck or loops (see the top).
-  bool traceback(Tx& tx, const Pair& p) {
+  template <class X>
+  bool traceback(X& x, const Pair& p) {
     const int64_t x1 = p.src.x, y1 = p.src.y, x2 = p.dst.x, y2 = p.dst.y;
     // Layer 0 prefers x moves, layer 1 y moves: the first two directions.
     const int64_t dx[2][4] = {{-1, 1, 0, 0}, {0, 0, -1, 1}};
     const int64_t dy[2][4] = {{0, 0, -1, 1}, {-1, 1, 0, 0}};
     int z = std::llabs(x2 - x1) > std::llabs(y2 - y1) ? 0 : 1;
-    if (temp_[at(x2, y2, z)] == lee::kUnreached) z = 1 - z;
-    int64_t x = x2, y = y2;
-    uint32_t cur = at(x, y, z);
+    if (temp(x, at(x2, y2, z)) == lee::kUnreached) z = 1 - z;
+    int64_t px = x2, py = y2;
+    uint32_t cur = at(px, py, z);
     int distsofar = 0;
     Cell via_mark = 0;  // the value this trace gave cur when it arrived by a via
     path_.clear();
     writes_.clear();
+    reads_.clear();
     vias_ = forced_vias_ = 0;
     if (++generation_ == 0) {  // wrapped: forget every mark
       std::fill_n(visit_, (size_t)maze_.cells(), 0u);
@@ -269,35 +438,40 @@ class Worker {
     }
     visit_[cur] = generation_;
     path_.push_back(maze_index(cur));
-    while (x != x1 || y != y1) {
+    while (px != x1 || py != y1) {
       bool advanced = false;
       int mind = 0;
       int32_t min_value = 100000;
+      const int32_t here = temp(x, cur);
       for (int d = 0; d < 4; ++d) {
-        const int32_t t = temp_[cur + 2 * dx[z][d] + dy[z][d] * (int64_t)row_];
-        if (t < temp_[cur] && t != lee::kUnreached && t < min_value) {
+        const int32_t t = temp(x, (uint32_t)(cur + 2 * dx[z][d] + dy[z][d] * (int64_t)row_));
+        if (t < here && t != lee::kUnreached && t < min_value) {
           min_value = t;
           mind = d;
           advanced = true;
         }
       }
       if (advanced) ++distsofar;
-      const Cell g = via_mark != 0 ? via_mark : path_.size() == 1 ? goal_read(tx, cur) : laid_read(tx, cur);
+      const Cell g = via_mark != 0 ? via_mark : path_.size() == 1 ? goal_read(x, cur) : laid_read(x, cur);
       const uint32_t other = cur ^ 1;
-      const int64_t sx = x - x1, sy = y - y1;
+      const int64_t sx = px - x1, sy = py - y1;
       const bool far = sx * sx + sy * sy >= 16 * 16;  // Manchester: (int)sqrt(...) > 15
-      if (other_side_leads_down(cur, other) &&
+      if (other_side_leads_down(x, cur, other) &&
           ((mind > 1 && distsofar > 15 && far) || (!advanced && g != lee::kVia && g != lee::kForcedVia))) {
         const Cell mark = advanced ? lee::kVia : lee::kForcedVia;
         // Manchester overwrites the other side unread; it was passable when
         // the wave entered it (else the route fails: see the top).
-        if (temp_[other] != lee::kUnreached) {
-          laid_read(tx, other);
-        } else if (tx.load(&shared_[other]) + 1 >= lee::kOccupied) {
-          return false;
+        if (temp(x, other) != lee::kUnreached) {
+          laid_read(x, other);
+        } else {
+          const Cell o = shared_read(x, &shared_[other]);
+          if (o + 1 >= lee::kOccupied) return false;
+          reads_.push_back({other, o});
         }
-        temp_[cur] = temp_[other] = (lee::Temp)mark;
         touched_.push_back(other);
+        temp_[cur] = temp_[other] = (lee::Temp)mark;
+        touch_write(x, &temp_[cur]);
+        touch_write(x, &temp_[other]);
         writes_.push_back({cur, mark});
         writes_.push_back({other, mark});
         ++vias_;
@@ -309,9 +483,9 @@ class Worker {
       } else {
         if (!advanced) return false;  // Manchester would step west or south blindly
         if (g < lee::kOccupied) writes_.push_back({cur, lee::kTrack});
-        x += dx[z][mind];
-        y += dy[z][mind];
-        cur = at(x, y, z);
+        px += dx[z][mind];
+        py += dy[z][mind];
+        cur = at(px, py, z);
         via_mark = 0;
       }
       if (visit_[cur] == generation_) return false;  // a loop
@@ -328,17 +502,21 @@ class Worker {
 
   // A cell the traceback is about to lay, read through the TM (it stays in
   // the read set).  The wave entered it, so it was passable then; taken now
-  // means the wave's view was stale (raw, released): try again.
-  Cell laid_read(Tx& tx, uint32_t cell) {
-    const Cell g = tx.load(&shared_[cell]);
-    if (g + 1 >= lee::kOccupied) tx.restart();
+  // means the wave's view was stale (raw, released, privatized): try again.
+  template <class X>
+  Cell laid_read(X& x, uint32_t cell) {
+    const Cell g = shared_read(x, &shared_[cell]);
+    if (g + 1 >= lee::kOccupied) x.restart();
+    reads_.push_back({cell, g});
     return g;
   }
   // The goal, which the wave takes whatever it holds: it must still hold
   // what the wave saw.
-  Cell goal_read(Tx& tx, uint32_t cell) {
-    const Cell g = tx.load(&shared_[cell]);
-    if (g != goal_seen_[cell & 1]) tx.restart();
+  template <class X>
+  Cell goal_read(X& x, uint32_t cell) {
+    const Cell g = shared_read(x, &shared_[cell]);
+    if (g != goal_seen_[cell & 1]) x.restart();
+    reads_.push_back({cell, g});
     return g;
   }
 
@@ -350,6 +528,7 @@ class Worker {
   std::unique_ptr<PrivateMemory> memory_;
   lee::WorkerBlocks blocks_;
   const uint32_t row_, plane_;  // cells from y to y + 1; points on a layer
+  int64_t line_bytes_ = sizeof(Cell);  // a hardware model's line (snapshot())
   lee::Temp* temp_ = nullptr;
   uint32_t* visit_ = nullptr;
   uint32_t generation_ = 0;
@@ -362,6 +541,7 @@ class Worker {
   std::vector<uint32_t> touched_;
   std::vector<uint32_t> path_;
   std::vector<Write> writes_;
+  std::vector<Read> reads_;
   int64_t vias_ = 0, forced_vias_ = 0;
   Cell goal_seen_[2] = {0, 0};  // the goal's shared value when the wave reached it, per layer
   WorkerResult result_;
@@ -381,7 +561,7 @@ void run_workers(R& rt, const RouteRequest& req, Cell* grid, RouteOutcome& out) 
 
 // Routes every route of a Lee-TM board (req.maze, req.order from
 // lee::work_order) under Lee-TM's rules with runtime R.  Throws
-// std::invalid_argument for what the rule set cannot do.
+// std::invalid_argument for what the rule set or the runtime cannot do.
 template <class R>
 RouteOutcome route_lee(const RouteRequest& req) {
   if (req.maze->format != InputFormat::kLee)
@@ -394,6 +574,10 @@ RouteOutcome route_lee(const RouteRequest& req) {
     throw std::invalid_argument("--rules lee-tm takes --private-lifetime worker only (its temp grid outlives the "
                                 "route; --rules stamp has the transaction lifetime)");
   R rt(req.tm_options, req.threads);
+  check_capabilities(R::kName, rt.capabilities(), req,
+                     req.params.snapshot == Snapshot::kPrivatized
+                         ? nullptr
+                         : "a traceback that finds a cell taken since the wave read it");
   lee::Grid grid(*req.maze);
   RouteOutcome out;
   switch (req.params.snapshot) {
@@ -401,7 +585,8 @@ RouteOutcome route_lee(const RouteRequest& req) {
     case Snapshot::kTracked: lee_detail::run_workers<R, Snapshot::kTracked>(rt, req, grid.cells(), out); break;
     case Snapshot::kReleased: lee_detail::run_workers<R, Snapshot::kReleased>(rt, req, grid.cells(), out); break;
     case Snapshot::kPrivatized:
-      throw std::invalid_argument("--rules lee-tm has no privatized shape (STAMP's rules have: --rules stamp)");
+      lee_detail::run_workers<R, Snapshot::kPrivatized>(rt, req, grid.cells(), out);
+      break;
   }
   out.tm_config = rt.describe();
   out.private_predicate = private_predicate_in_effect(req, rt.capabilities());

@@ -7,8 +7,8 @@
 
 namespace lb {
 
-// The lee-tm router for runtime `name`, or nullptr where there is none
-// (itm: the router is not written transaction-safe for -fgnu-tm).
+// The lee-tm router for runtime `name` (every runtime of runtime_table()),
+// or nullptr for a name that is none.
 RouteFn lee_route_fn(std::string_view name);
 
 }  // namespace lb

@@ -42,10 +42,13 @@ bool write_record(const std::string& where, const nlohmann::json& record) {
   if (where.empty()) return true;
   std::string line = record.dump() + "\n";
   if (where == "-") return std::fputs(line.c_str(), stdout) >= 0 && std::fflush(stdout) == 0;
-  std::string error;
-  if (lb::write_output(where, line, &error)) return true;
-  std::fprintf(stderr, "labyrinth: cannot write the record: %s\n", error.c_str());
-  return false;
+  try {
+    lb::write_output(where, line);
+    return true;
+  } catch (const lb::RunError& e) {
+    std::fprintf(stderr, "labyrinth: cannot write the record: %s\n", e.what());
+    return false;
+  }
 }
 
 }  // namespace
@@ -54,11 +57,11 @@ int main(int argc, char** argv) {
   lb::CommandLine cl = lb::parse_command_line(argc, argv);
   if (cl.exit_status) return *cl.exit_status;
   const lb::RunConfig& config = cl.config;
-  // Before anything else, and without writing a record: --json may be the clash.
-  std::string clash = lb::check_outputs(config.input, {{"--json", config.json}, {"--paths", config.paths}});
-  if (!clash.empty()) {
-    std::fprintf(stderr, "labyrinth: %s\n", clash.c_str());
-    return lb::exit_status(lb::FailureReason::kUsage);
+  try {  // before anything else, and without writing a record: --json may be the clash
+    lb::check_outputs(config.input, {{"--json", config.json}, {"--paths", config.paths}});
+  } catch (const lb::RunError& e) {
+    std::fprintf(stderr, "labyrinth: %s\n", e.what());
+    return lb::exit_status(e.reason());
   }
   lb::RunResult result;
   result.failure = lb::preload_allocator(config, argv);  // may re-execute this process

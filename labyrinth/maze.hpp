@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "labyrinth/run_error.hpp"
+
 namespace lb {
 
 struct Coord {
@@ -54,8 +56,9 @@ struct Maze {
 };
 
 // A malformed input: names the file, the line (0 when it is about the whole
-// file) and the problem.  what() is "FILE:LINE: problem".
-class InputError : public std::runtime_error {
+// file) and the problem.  what() is "FILE:LINE: problem".  A RunError with
+// the reason `input` (run_error.hpp): a run that meets it fails as the schema says.
+class InputError : public RunError {
  public:
   InputError(const std::string& file, int64_t line, const std::string& problem);
   const std::string& file() const { return file_; }

@@ -115,7 +115,7 @@ void check_dimensions(const Maze& m, const std::string& file, int64_t line) {
 }  // namespace
 
 InputError::InputError(const std::string& file, int64_t line, const std::string& problem)
-    : std::runtime_error(message_for(file, line, problem)), file_(file), line_(line), problem_(problem) {}
+    : RunError(FailureReason::kInput, message_for(file, line, problem)), file_(file), line_(line), problem_(problem) {}
 
 int64_t max_grid_cells() {
   // The shared grid and at least one private copy, 8 bytes a cell.

@@ -141,36 +141,35 @@ bool same_file(const Target& a, const Target& b) {
 
 }  // namespace
 
-bool write_output(const std::string& path, const std::string& text, std::string* error) {
+void write_output(const std::string& path, const std::string& text) {
   Target t = resolve(path);
-  if (!t.problem.empty()) {
-    *error = t.problem;
-    return false;
-  }
-  if (t.exists && !S_ISREG(t.st.st_mode)) return write_in_place(t.path, text, error);
-  return write_replacing(t.path, text, error);
+  std::string error = t.problem;
+  if (error.empty() && (t.exists && !S_ISREG(t.st.st_mode) ? write_in_place(t.path, text, &error)
+                                                            : write_replacing(t.path, text, &error)))
+    return;
+  throw RunError(FailureReason::kRuntime, error);
 }
 
-std::string check_outputs(const std::string& input, const std::vector<std::pair<std::string, std::string>>& outputs) {
+void check_outputs(const std::string& input, const std::vector<std::pair<std::string, std::string>>& outputs) {
   Target in;
   struct stat st;
   if (::stat(input.c_str(), &st) == 0) {
     in.exists = true;
     in.st = st;
   }
+  auto refuse = [](const std::string& why) { throw RunError(FailureReason::kUsage, why); };
   std::vector<std::pair<std::string, Target>> seen;
   for (const auto& [option, path] : outputs) {
     if (path.empty() || path == "-") continue;
     Target t = resolve(path);
-    if (!t.problem.empty()) return option + " " + t.problem;
+    if (!t.problem.empty()) refuse(option + " " + t.problem);
     if (in.exists && t.exists && same_file(in, t))
-      return option + " " + path + " is the input file; refused (it would be overwritten)";
+      refuse(option + " " + path + " is the input file; refused (it would be overwritten)");
     for (const auto& [other, o] : seen)
       if (same_file(o, t) && !(t.exists && !S_ISREG(t.st.st_mode)))
-        return option + " " + path + " is the same file as " + other + "; give each output its own file";
+        refuse(option + " " + path + " is the same file as " + other + "; give each output its own file");
     seen.push_back({option, t});
   }
-  return "";
 }
 
 }  // namespace lb

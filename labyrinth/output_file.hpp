@@ -15,16 +15,18 @@
 #include <utility>
 #include <vector>
 
+#include "labyrinth/run_error.hpp"
+
 namespace lb {
 
-// Writes `text` to `path` as above; false and *error (naming the path and
-// the problem) when it cannot.
-bool write_output(const std::string& path, const std::string& text, std::string* error);
+// Writes `text` to `path` as above; throws RunError (reason runtime, the
+// message naming the path and the problem) when it cannot.
+void write_output(const std::string& path, const std::string& text);
 
 // Checked before any routing: each output (option name, path; empty paths
 // and "-" skipped) must be writable as above, must not be the input, and
 // must not be another output (the same file through any name or link).
-// Returns the problem, empty when there is none.
-std::string check_outputs(const std::string& input, const std::vector<std::pair<std::string, std::string>>& outputs);
+// Throws RunError (reason usage) naming the first problem.
+void check_outputs(const std::string& input, const std::vector<std::pair<std::string, std::string>>& outputs);
 
 }  // namespace lb

@@ -94,10 +94,9 @@ PrivateMemorySource malloc_private_memory();
 // Private memory from allocpage's exclusive pages of page_size bytes (4 KiB,
 // 2 MiB or 1 GiB), with reserve_bytes mapped and pre-faulted now, before the
 // run (private_memory_allocpage.cpp), and 4 times that much address space.
-// false + *error when it cannot: *resource_failure false, the page size
-// cannot be had (what to configure); true, the machine did not give the
-// memory or address space.  Once per process.
-bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMemorySource* out,
-                              std::string* error, bool* resource_failure = nullptr);
+// Throws RunError when it cannot: reason `usage`, the page size cannot be had
+// (the message says what to configure); `resource`, the machine did not give
+// the memory or address space.  Once per process.
+PrivateMemorySource allocpage_private_memory(size_t page_size, size_t reserve_bytes);
 
 }  // namespace lb

@@ -23,6 +23,7 @@
 
 #include "allocators/allocpage.hpp"
 #include "labyrinth/private_memory.hpp"
+#include "labyrinth/run_error.hpp"
 
 namespace lb {
 namespace {
@@ -105,8 +106,7 @@ class AllocpagePrivateMemory final : public PrivateMemory {
 
 }  // namespace
 
-bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMemorySource* out,
-                              std::string* error, bool* resource_failure) {
+PrivateMemorySource allocpage_private_memory(size_t page_size, size_t reserve_bytes) {
   allocpage_config cfg;
   cfg.page_size = page_size;
   cfg.reserve_bytes = reserve_bytes;
@@ -116,11 +116,19 @@ bool allocpage_private_memory(size_t page_size, size_t reserve_bytes, PrivateMem
   // routing transaction commits) in refills of the reserve's size.
   cfg.limit_bytes = 4 * std::max(reserve_bytes, page_size);
   cfg.refill_bytes = std::max(reserve_bytes, page_size);
-  if (!allocpage_init(cfg, error, resource_failure)) return false;
-  out->name = "allocpage";
-  out->page_size = static_cast<int64_t>(allocpage_page_size());
-  out->make = [] { return std::make_unique<AllocpagePrivateMemory>(); };
-  return true;
+  std::string error;
+  bool resource = false;
+  if (!allocpage_init(cfg, &error, &resource))
+    throw RunError(resource ? FailureReason::kResource : FailureReason::kUsage, error);
+  // A bad free is the run's to report: do_deallocate gets allocpage's status,
+  // PrivateMemory keeps the first as error() and the run fails with it.  So
+  // allocpage's own report (a line on stderr by default) stays silent here.
+  allocpage_set_reporter([](allocpage_status, const void*, int, int) {});
+  PrivateMemorySource out;
+  out.name = "allocpage";
+  out.page_size = static_cast<int64_t>(allocpage_page_size());
+  out.make = [] { return std::make_unique<AllocpagePrivateMemory>(); };
+  return out;
 }
 
 }  // namespace lb

@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "labyrinth/capability_check.hpp"
 #include "labyrinth/grid.hpp"
 #include "labyrinth/route_types.hpp"
 #include "labyrinth/test_slowdown.hpp"
@@ -593,33 +594,12 @@ void run_workers(R& rt, const RouteRequest& req, SharedGrid& grid, RouteOutcome&
   });
 }
 
-// What this request needs of the runtime that it cannot do: refused before
-// any routing, never ignored (../shared/DESIGN.md, "The TM interface").
-inline void check_capabilities(const char* tm, const lbtm::Capabilities& c, const RouteRequest& req) {
-  using lbtm::Support;
-  std::string name = tm;
-  if (req.params.snapshot == Snapshot::kReleased && c.early_release == Support::kNo)
-    throw std::invalid_argument(name + " cannot express --snapshot released: it has no early release "
-                                       "(use raw or tracked)");
-  if (req.params.private_access == PrivateAccess::kInstrumented && req.private_memory.filter &&
-      c.private_predicate == Support::kNo)
-    throw std::invalid_argument(name + " has no private-memory predicate, so --private instrumented logs the "
-                                       "private grid whatever --private-filter says: run it with "
-                                       "--private-filter off");
-  if (req.threads > 1 && c.restart == Support::kNo)
-    throw std::invalid_argument(name + " cannot restart a transaction as configured (" +
-                                "a claim that meets another thread's path must): use -t 1, or a configuration "
-                                "that can (the record's tm.config says why)");
-  if (!c.tx_alloc) throw std::invalid_argument(name + " has no transaction-safe allocation, which the router needs");
-}
-
 }  // namespace router_detail
 
 // Routes every pair of req.maze with runtime R, the private blocks living per
 // worker or (kPerTx) per transaction.  Throws std::invalid_argument when R
 // refuses its options or thread count, or cannot honour what the request
-// asks of it (router_detail::check_capabilities), std::bad_alloc when memory
-// runs out.
+// asks of it (check_capabilities), std::bad_alloc when memory runs out.
 //
 // One lifetime per translation unit: run_<name>.cpp instantiates the worker
 // lifetime and declares the other `extern template`; run_<name>_tx.cpp
@@ -630,7 +610,7 @@ inline void check_capabilities(const char* tm, const lbtm::Capabilities& c, cons
 template <lbtm::Runtime R, bool kPerTx>
 RouteOutcome route_with_lifetime(const RouteRequest& req) {
   R rt(req.tm_options, req.threads);
-  router_detail::check_capabilities(R::kName, rt.capabilities(), req);
+  check_capabilities(R::kName, rt.capabilities(), req, "a claim that meets another thread's path");
   SharedGrid grid(*req.maze);
   RouteOutcome out;
   if (req.params.private_access == PrivateAccess::kInstrumented)

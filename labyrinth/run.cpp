@@ -48,9 +48,11 @@ void write_paths(const std::string& file, const Maze& maze, const std::vector<co
     for (uint32_t c : p->cells) text += ' ' + std::to_string(c);
     text += '\n';
   }
-  std::string error;
-  if (!write_output(file, text, &error))
-    throw RunError(R::kRuntime, "cannot write the paths to " + file, {"--paths: " + error});
+  try {
+    write_output(file, text);
+  } catch (const RunError& e) {
+    throw RunError(R::kRuntime, "cannot write the paths to " + file, {std::string("--paths: ") + e.what()});
+  }
 }
 
 lbtm::Options tm_options(const std::vector<std::string>& given) {
@@ -76,8 +78,8 @@ Maze read_input(const RunConfig& c, RunResult& r) {
     Maze maze = read_input_file(c.input, c.format.empty() ? nullptr : &format);
     r.input_sha256 = sha256_file_hex(c.input);
     return maze;
-  } catch (const InputError& e) {
-    throw RunError(R::kInput, e.what());
+  } catch (const RunError&) {  // InputError: the file, the line and the problem, reason input
+    throw;
   } catch (const std::exception& e) {
     throw RunError(R::kInput, c.input + ": " + e.what());
   }
@@ -148,15 +150,11 @@ void run_steps(const RunConfig& c, const Environment& env, RunResult& r) {
   // what each worker allocates, exactly (page 1), with word-sized queue entries (the larger).
   const bool raw = c.snapshot == Snapshot::kRaw;
   const uint64_t per_worker = private_bytes_per_worker(*req.maze, 1, lee_rules, raw);
-  std::string too_big = check_footprint(*req.maze, c.threads, per_worker);
-  if (!too_big.empty()) throw RunError(R::kOutOfMemory, too_big);
+  check_footprint(*req.maze, c.threads, per_worker);
   if (c.private_memory == "allocpage") {
     size_t page = pagemap_parse_size(c.page_size.empty() ? "4k" : c.page_size);
-    std::string error;
-    bool resource = false;
-    if (!allocpage_private_memory(page, (size_t)c.threads * private_bytes_per_worker(*req.maze, page, lee_rules, raw),
-                                  &req.private_memory, &error, &resource))
-      throw RunError(resource ? R::kResource : R::kUsage, error);
+    req.private_memory =
+        allocpage_private_memory(page, (size_t)c.threads * private_bytes_per_worker(*req.maze, page, lee_rules, raw));
     req.private_memory.filter = c.private_filter;
     r.private_page_size = req.private_memory.page_size;
   }

@@ -1,8 +1,12 @@
 // The one error path of a run: library code throws RunError, which carries a
-// failure reason from the schema (x-failure-reasons); lb::run turns it, and
-// the standard exceptions of the layers below (tm/, allocators/), into the
-// RunResult's failure.  Only main (and the harness) turn reasons into exit
-// statuses and messages (schema/run.schema.json, x-exit-statuses).
+// failure reason from the schema (x-failure-reasons): the reader's InputError
+// is one (reason input), as are the refusals of the outputs (output_file.hpp),
+// the footprint check and allocpage's private memory.  lb::run turns it, and
+// the standard exceptions of the layers below, which know nothing of
+// Labyrinth (tm/: std::invalid_argument for a configuration a runtime
+// refuses, std::bad_alloc), into the RunResult's failure.  Only main (and the
+// harness) turn reasons into exit statuses and messages
+// (schema/run.schema.json, x-exit-statuses).
 #pragma once
 #include <stdexcept>
 #include <string>

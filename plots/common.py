@@ -120,7 +120,8 @@ ALLOCATOR_STYLE = {"glibc": ("#000000", "o"), "jemalloc": ("#e377c2", "s"), "mim
                    "tbbmalloc": ("#bcbd22", "D"), "tcmalloc": ("#8c564b", "v")}
 SHAPE_STYLE = {"raw/direct": ("#1f77b4", "o"), "raw/instrumented": ("#ff7f0e", "s"),
                "tracked/direct": ("#d62728", "^"), "tracked/instrumented": ("#9467bd", "v"),
-               "released/direct": ("#2ca02c", "D"), "released/instrumented": ("#8c564b", "P")}
+               "released/direct": ("#2ca02c", "D"), "released/instrumented": ("#8c564b", "P"),
+               "privatized/direct": ("#e377c2", "*")}
 VARIANT_LINESTYLE = ("-", "--", "-.", ":")
 OTHER = ("#999999", "x")
 

@@ -5,7 +5,8 @@ One figure per board and runtime, two panels against threads: speedup over seq
 on one thread (median seq time / median time; error bars from the runtime's
 IQR) and aborts per run (median and IQR), one line per snapshot shape:
 tracked (the wave's reads in the read set: no early release), released (each
-read released: early release) and raw (STAMP's private copy).
+read released: early release), raw (STAMP's private copy) and privatized (the
+search outside any transaction, only the claim in one).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from .common import (annotate_n, caption, cores_of, median_iqr, ratio_with_error
                      shape_style, tm_label)
 
 SHAPES = (("tracked", "tracked: no early release"), ("released", "released: early release"),
-          ("raw", "raw: private copy"))
+          ("raw", "raw: private copy"), ("privatized", "privatized: only the claim transactional"))
 
 
 def render(data, out_dir):

@@ -9,6 +9,7 @@ extern "C" {
 // libitm's ABI (libitm.h is not installed by Debian's libitm1).
 int _ITM_inTransaction(void) TM_PURE;
 void _ITM_abortTransaction(int reason) __attribute__((noreturn));
+uint64_t _ITM_RU8(const uint64_t* p);  // ITM_REGPARM is empty on x86-64
 }
 
 namespace lbtm {
@@ -28,6 +29,7 @@ void restart_unsupported(const char* method) {
 }
 volatile bool g_never = false;
 bool never() { return g_never; }
+uint64_t read_barrier(const uint64_t* p) { return _ITM_RU8(p); }
 }  // namespace itm_detail
 
 namespace {

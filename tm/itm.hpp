@@ -45,6 +45,7 @@
 #error "tm/itm.hpp needs -fgnu-tm: link the target with lb_tm_itm"
 #endif
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "tm/alloc_log.hpp"
@@ -60,6 +61,7 @@ TM_PURE int how_executing();  // _ITM_inTransaction(): 0 outside, 1 retryable, 2
 [[noreturn]] TM_PURE void abort_outer();  // roll the outermost transaction back, run it again
 [[noreturn]] TM_PURE void restart_unsupported(const char* method);  // throws std::runtime_error
 TM_PURE bool never();  // false, but the compiler cannot know it
+TM_PURE uint64_t read_barrier(const uint64_t* p);  // libitm's own read barrier (_ITM_RU8)
 }  // namespace itm_detail
 
 class ItmRuntime {
@@ -92,6 +94,20 @@ class ItmRuntime::Tx {
   void store(T* p, T v) {
     static_assert(is_tm_word_v<T>);
     *p = v;
+  }
+  // A transactional read from code the compiler does not instrument (a
+  // TM_PURE call inside the transaction): libitm's read barrier called by
+  // hand, as STAMP's TM_SHARED_READ is written by hand.  The word joins the
+  // transaction's read set like a compiler-instrumented read, and a
+  // conflict re-executes the transaction from its start.  (Lee-TM's router
+  // reads the shared grid so from its uninstrumented expansion.)
+  template <class T>
+  TM_PURE T load_from_pure(const T* p) {
+    static_assert(is_tm_word_v<T>);
+    uint64_t w = itm_detail::read_barrier(reinterpret_cast<const uint64_t*>(p));
+    T v;
+    std::memcpy(&v, &w, sizeof v);
+    return v;
   }
   void release(const void*, size_t) {}  // nothing to release: libitm keeps its own sets
   [[noreturn]] void restart() {

@@ -64,6 +64,20 @@ class PlotsTest(TempDirTest):
                     self.assertIn("MODEL result", svg)
                 self.assertIn("threads" if p.stem != "history" else "revision", svg)  # axes are labelled
 
+    def test_allocators_per_lifetime(self):
+        s = parse_suite(tomllib.loads('[suite]\nname = "life"\nrepetitions = 3\nwarmup = 0\n'
+                                      '[[matrix]]\ninputs = ["random-x8-y8-z3-n4"]\ntm = "stm"\nthreads = 2\n'
+                                      'allocators = ["glibc", "jemalloc"]\n'
+                                      'private_lifetime = ["worker", "transaction"]\n'))
+        self.assertEqual(self.run_quiet(s, self.tmp / "run"), 0)
+        names = {p.name for p in plots.render_dir(self.tmp / "run")}
+        self.assertIn("allocators-lifetime-random-x8-y8-z3-n4.svg", names)
+        svg = (self.tmp / "run" / "figures" / "allocators-lifetime-random-x8-y8-z3-n4.svg").read_text()
+        # both lifetimes, the spread of each with its interval, and the rows of where the time goes
+        for needle in ("transaction", "worker", "spread transaction: ", "95% CI", "sys time", "minor faults",
+                       "memory system calls", "madvise"):
+            self.assertIn(needle, svg)
+
     def test_no_figure_without_the_data_for_it(self):
         s = parse_suite(tomllib.loads('[suite]\nrepetitions = 1\nwarmup = 0\n'
                                       '[[matrix]]\ninputs = ["random-x8-y8-z3-n4"]\ntm = "seq"'))

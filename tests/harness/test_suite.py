@@ -118,6 +118,19 @@ class ShippedSuites(unittest.TestCase):
         self.assertGreaterEqual(len({c.allocator for c in cs}), 5)
         self.assertGreater(len({c.threads for c in cs}), 1)
 
+    def test_allocators_has_both_lifetimes_for_every_allocator(self):
+        s = load_suite("allocators")
+        stm = [c for c in s.configs if c.tm == "stm"]
+        for lifetime in ("worker", "transaction"):
+            mine = [c for c in stm if c.private_lifetime == lifetime]
+            self.assertEqual({c.allocator for c in mine if c.private_memory == "malloc"},
+                             {"glibc", "jemalloc", "mimalloc", "tbbmalloc", "tcmalloc"})
+            self.assertIn("allocpage", {c.private_memory for c in mine})
+            self.assertEqual({c.threads for c in mine}, {1, 2})
+        # sized for about 15 minutes on 2 cores (allocators/README.md): keep it so
+        self.assertLessEqual(len(s.runs()), 130)
+        self.assertGreaterEqual(s.repetitions, 3)  # the spread's bootstrap interval needs 3 runs
+
     def test_nightly_can_reach_significance(self):
         self.assertGreaterEqual(load_suite("nightly").repetitions, 5)
 

@@ -162,7 +162,13 @@ TEST(CliBoards, FormatOverrideAndRefusals) {
   r = run("-i " + stamp + " --rules lee-tm");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("Lee-TM boards only"), std::string::npos) << r.output;
-  EXPECT_EQ(run("-i " + board + " --rules lee-tm --tm itm").status, 2);
+  // itm routes a board under Lee-TM's rules, but has no early release.
+  r = run("-i " + board + " --rules lee-tm --tm itm");
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = run("-i " + board + " --rules lee-tm --tm itm --snapshot released");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("itm cannot express --snapshot released: it has no early release"), std::string::npos)
+      << r.output;
   EXPECT_EQ(run("-i " + board + " --rules lee-tm --private instrumented").status, 2);
   EXPECT_EQ(run("-i " + board + " --rules nosuch").status, 2);
   std::string bad = write_input(test_file("bad.txt"), "P 3 3\nJ 3 3 3 3\nE\n");

@@ -40,8 +40,11 @@ struct Child {
   // Before the filter: the allocator, the runtime, and one round of what the
   // body does, so that the logs' vectors have their capacity.
   void setup(bool filter) {
-    std::string error;
-    if (!lb::allocpage_private_memory(4096, kReserve, &src, &error)) _exit(91);
+    try {
+      src = lb::allocpage_private_memory(4096, kReserve);
+    } catch (...) {  // lb::RunError: allocpage could not be had
+      _exit(91);
+    }
     memory = src.make();
     rt = std::make_unique<R>(lbtm::Options{}, 1);
     th = std::make_unique<typename R::Thread>(*rt, 0);

@@ -47,12 +47,7 @@ size_t two_workers(const lb::Maze& maze) {
 
 lb::PrivateMemorySource memory(const std::string& name) {
   if (name == "malloc") return lb::malloc_private_memory();
-  static const lb::PrivateMemorySource allocpage = [] {
-    lb::PrivateMemorySource s;
-    std::string error;
-    if (!lb::allocpage_private_memory(4096, two_workers(small_maze()), &s, &error)) ADD_FAILURE() << error;
-    return s;
-  }();
+  static const lb::PrivateMemorySource allocpage = lb::allocpage_private_memory(4096, two_workers(small_maze()));
   return allocpage;
 }
 

@@ -26,12 +26,7 @@ struct Block {
 
 // allocpage is initialised once per process (ctest runs each test in its own).
 lb::PrivateMemorySource& allocpage_source() {
-  static lb::PrivateMemorySource src = [] {
-    lb::PrivateMemorySource s;
-    std::string error;
-    if (!lb::allocpage_private_memory(4096, 8 << 20, &s, &error)) ADD_FAILURE() << error;
-    return s;
-  }();
+  static lb::PrivateMemorySource src = lb::allocpage_private_memory(4096, 8 << 20);
   return src;
 }
 
@@ -51,6 +46,19 @@ void expect_every_byte(const lbtm::PrivatePredicate& pred, const std::vector<Blo
     for (size_t i = 0; i < b.bytes; ++i) wrong += pred(b.p + i) != want;
     EXPECT_EQ(wrong, 0u) << what << ": block of " << b.bytes << " bytes";
   }
+}
+
+// A bad free is the run's failure to report (PrivateMemory::error()), not a
+// line allocpage prints from inside the library.
+TEST(AllocpagePrivateMemory, ABadFreeIsRecordedNotPrinted) {
+  auto m = allocpage_source().make();
+  void* p = m->allocate(100);
+  m->deallocate(p, 100);
+  ::testing::internal::CaptureStderr();
+  m->deallocate(p, 100);  // a double free
+  std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(printed, "");
+  EXPECT_NE(m->error().find("allocpage: "), std::string::npos) << m->error();
 }
 
 TEST(AllocpagePrivatePredicate, TrueForEveryByteOfOwnBlocksFalseForForeignMemory) {

@@ -17,9 +17,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "labyrinth/board.hpp"
+#include "labyrinth/lee_rules.hpp"
+#include "labyrinth/lee_runtimes.hpp"
 #include "labyrinth/private_memory.hpp"
 #include "tests/common/quarantine_memory.hpp"
 #include "tests/common/run_command.hpp"
+#include "tests/labyrinth/lee_queue_growth_board.hpp"
 #include "tests/labyrinth/queue_growth_maze.hpp"
 #include "tests/labyrinth/route_helpers.hpp"
 #include "tm/direct.hpp"
@@ -111,6 +115,56 @@ INSTANTIATE_TEST_SUITE_P(All, QueueGrowth,
                                             ::testing::Values(lb::PrivateLifetime::kWorker,
                                                               lb::PrivateLifetime::kTransaction)),
                          case_name);
+
+// The same for Lee-TM's router (lee_router.hpp's grow_queue): every
+// runtime, every shape (itm cannot express released: refused), one thread
+// and two (one route grows the queue, the other is laid meanwhile or after),
+// on private memory whose freed blocks fault.
+using LeeCase = std::tuple<std::string, lb::Snapshot, int>;
+class LeeQueueGrowth : public ::testing::TestWithParam<LeeCase> {};
+
+TEST_P(LeeQueueGrowth, OldQueueIsFreedOnlyAfterTheCommit) {
+  auto [tm, shape, threads] = GetParam();
+  static const lb::Maze board = lb::parse_board(lb_test::lee_queue_growth_board(), "lee-queue-growth");
+  lb::RouteRequest req;
+  req.maze = &board;
+  req.order = lb::lee::work_order(board);
+  req.params.snapshot = shape;
+  req.threads = threads;
+  req.private_memory = quarantine(true);
+  lb::RouteFn route = lb::lee_route_fn(tm);
+  ASSERT_NE(route, nullptr);
+  if (tm == "itm" && shape == lb::Snapshot::kReleased) {
+    EXPECT_THROW(route(req), std::invalid_argument);
+    return;
+  }
+  lb::RouteOutcome out = route(req);
+  uint64_t grows = 0;
+  for (const lb::WorkerResult& w : out.workers) grows += w.queue_grows;
+  EXPECT_GT(grows, 0u) << "the board no longer makes the queue grow: the test checks nothing";
+  auto paths = lb::all_paths(out);
+  lb::VerifyReport report = lb::verify_board(board, paths, &out.final_grid);
+  EXPECT_TRUE(report.ok) << (report.problems.empty() ? "" : report.problems[0]);
+  lb::BoardCounts counts = lb::board_counts(board, out, paths, true);
+  EXPECT_EQ(counts.laid, 1);    // route 2, after route 1 grew the queue
+  EXPECT_EQ(counts.failed, 1);  // route 1: its goal is walled in
+}
+
+std::string lee_case_name(const ::testing::TestParamInfo<LeeCase>& info) {
+  auto [tm, shape, threads] = info.param;
+  if (tm == "htm-model") tm = "htm_model";  // test names are identifiers
+  return tm + "_" + lb::to_string(shape) + "_t" + std::to_string(threads);
+}
+const auto kLeeShapes = ::testing::Values(lb::Snapshot::kTracked, lb::Snapshot::kReleased, lb::Snapshot::kRaw,
+                                          lb::Snapshot::kPrivatized);
+INSTANTIATE_TEST_SUITE_P(OneThread, LeeQueueGrowth,
+                         ::testing::Combine(::testing::Values("seq", "lock", "stm", "tbb", "itm", "htm-model"),
+                                            kLeeShapes, ::testing::Values(1)),
+                         lee_case_name);
+INSTANTIATE_TEST_SUITE_P(TwoThreads, LeeQueueGrowth,
+                         ::testing::Combine(::testing::Values("lock", "stm", "tbb", "itm", "htm-model"), kLeeShapes,
+                                            ::testing::Values(2)),
+                         lee_case_name);
 
 // Freeing private memory plainly inside a transaction is refused, not just
 // avoided by today's router.

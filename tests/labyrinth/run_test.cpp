@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "labyrinth/footprint.hpp"
+#include "labyrinth/output_file.hpp"
 #include "labyrinth/record.hpp"
 #include "labyrinth/run.hpp"
 
@@ -148,6 +150,25 @@ TEST(RunError, ReasonsAndExitStatusesAreTheSchemas) {
   EXPECT_EQ(f.reason, lb::FailureReason::kResource);
   EXPECT_EQ(f.message, "no pages");
   EXPECT_EQ(f.details, std::vector<std::string>{"detail"});
+}
+
+// The layers under lb::run report through the same error type, with their reason.
+TEST(RunError, TheLibrarysRefusalsCarryTheirReason) {
+  auto reason_of = [](auto&& f) {
+    try {
+      f();
+    } catch (const lb::RunError& e) {
+      return std::string(lb::to_string(e.reason()));
+    }
+    return std::string("none");
+  };
+  std::string in = write_input(kSmall);
+  EXPECT_EQ(reason_of([&] { lb::read_input_file(write_input("d 8 8 2\np 0 0 0 9 9 9\n")); }), "input");
+  EXPECT_EQ(reason_of([&] { lb::check_outputs(in, {{"--json", in}}); }), "usage");
+  EXPECT_EQ(reason_of([&] { lb::write_output(::testing::TempDir() + "/no-such-directory/out.json", "x"); }),
+            "runtime");
+  lb::Maze huge = lb::parse_maze("d 1 1 20000000\np 0 0 0 0 0 1\n", "huge.txt");
+  EXPECT_EQ(reason_of([&] { lb::check_footprint(huge, 1024, uint64_t{1} << 30); }), "out-of-memory");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -109,6 +110,46 @@ TEST_F(ItmRetryable, BankTotalNeverChanges) {
 TEST_F(ItmRetryable, OpacityPairNeverSeenTorn) {
   ItmRuntime rt({}, tm_cases::kThreads);
   tm_cases::opacity(rt, tm_cases::kThreads);
+}
+
+// Reads by hand from uninstrumented code (ItmRuntime::Tx::load_from_pure,
+// as Lee-TM's router reads the shared grid from its TM_PURE search): x and
+// y are written together by compiler-instrumented transactions; a reader
+// that loads them by hand, with other words between, never sees them differ,
+// and a pure sum of a bank audited by hand never changes.
+TM_PURE bool torn_by_hand(ItmRuntime::Tx& tx, const tm_cases::PaddedWord* x, const tm_cases::PaddedWord* filler,
+                          const tm_cases::PaddedWord* y) {
+  int64_t a = tx.load_from_pure(&x->v);
+  for (int i = 0; i < 16; ++i) (void)tx.load_from_pure(&filler[i].v);
+  return a != tx.load_from_pure(&y->v);
+}
+
+TEST_F(ItmRetryable, ReadsByHandFromPureCodeAreOpaque) {
+  ItmRuntime rt({}, tm_cases::kThreads);
+  tm_cases::PaddedWord x, y;
+  auto filler = std::make_unique<tm_cases::PaddedWord[]>(16);
+  std::atomic<uint64_t> torn{0}, reads{0};
+  tm_cases::run_threads(rt, tm_cases::kThreads, [&](int id, ItmRuntime::Thread& th, std::atomic<bool>& stop) {
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (id % 2 == 0) {
+        th.atomically([&](ItmRuntime::Tx& tx) {
+          int64_t v = tx.load(&x.v) + 1;
+          tx.store(&x.v, v);
+          tx.store(&filler[v % 16].v, v);
+          tx.store(&y.v, v);
+        });
+      } else {
+        th.atomically([&](ItmRuntime::Tx& tx) {
+          if (torn_by_hand(tx, &x, filler.get(), &y)) tm_cases::count_event(&torn);
+        });
+        reads.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  });
+  EXPECT_EQ(torn.load(), 0u);
+  EXPECT_GT(reads.load(), 0u);
+  EXPECT_EQ(x.v, y.v);
+  EXPECT_GT(x.v, 0);
 }
 
 }  // namespace
