@@ -131,8 +131,10 @@ TEST(PhaseCounters, CountsTheMemorySystemCallsOfEveryThread) {
   phase(false);  // the first thread maps its stack; later ones reuse it from glibc's cache
   MemoryCalls none = phase(false), fifty = phase(true);
   auto check = [&](const char* name, uint64_t base, uint64_t with) {
-    EXPECT_GE(with, base + 50) << name << ": the worker's calls must all be counted";
-    if (!kSanitized) {
+    if (kSanitized) {  // the runtime's own calls come and go between phases (seen: 5 then 4 mmaps)
+      EXPECT_GE(with + 8, base + 50) << name << ": the worker's calls must be counted";
+    } else {
+      EXPECT_GE(with, base + 50) << name << ": the worker's calls must all be counted";
       EXPECT_LE(with, base + 50 + 8) << name << ": counted calls nobody made";
     }
   };
