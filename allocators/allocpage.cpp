@@ -125,6 +125,9 @@ bool commit(Allocator& a, size_t add, std::string* error) {
   return true;
 }
 
+// Why the calling thread's last refill failed (allocpage_last_error).
+thread_local std::string last_error;
+
 // Commits at least n more pages (blocking requests only).
 bool refill(Allocator& a, size_t n) {
   std::lock_guard<std::mutex> lock(a.refill_mutex);
@@ -133,7 +136,7 @@ bool refill(Allocator& a, size_t n) {
   size_t add = std::min(std::max(a.refill_pages, n), a.max_pages - c);
   std::string error = "allocpage: the reservation (limit_bytes) is used up";
   if (add == 0 || !commit(a, add, &error)) {
-    std::fprintf(stderr, "%s\n", error.c_str());
+    last_error = error;  // for the caller to report (allocpage_last_error): a library does not print
     return false;
   }
   a.refills.fetch_add(1, std::memory_order_relaxed);
@@ -324,3 +327,5 @@ allocpage_stats allocpage_get_stats() {
 void allocpage_set_reporter(allocpage_reporter fn) {
   reporter.store(fn ? fn : default_reporter, std::memory_order_release);
 }
+
+const char* allocpage_last_error() { return last_error.c_str(); }

@@ -89,6 +89,10 @@ void* allocpage_block(size_t npages, unsigned flags);
 // atomic section: its next atomic request of npages finds them, unless
 // another thread takes them first.  false when the reservation is used up.
 bool allocpage_refill(size_t npages);
+// Why the calling thread's last failed refill (a blocking request's or
+// allocpage_refill's) failed, e.g. "allocpage: the reservation (limit_bytes)
+// is used up"; "" if none has.  allocpage prints nothing itself.
+const char* allocpage_last_error();
 // Frees a page or a page block (given by its first address).
 allocpage_status allocpage_free(void* p);
 

@@ -35,6 +35,16 @@ class AllocpagePrivateMemory final : public PrivateMemory {
     allocpage_reservation(&base_, &limit_);
   }
 
+  // std::bad_alloc (what the interface promises) that says why: allocpage's reason.
+  class OutOfPages : public std::bad_alloc {
+   public:
+    explicit OutOfPages(std::string why) : why_(std::move(why)) {}
+    const char* what() const noexcept override { return why_.empty() ? "allocpage: out of pages" : why_.c_str(); }
+
+   private:
+    std::string why_;
+  };
+
   lbtm::PrivatePredicate predicate() const override { return {&owned, this}; }
 
  protected:
@@ -42,7 +52,7 @@ class AllocpagePrivateMemory final : public PrivateMemory {
   // that grows may need a refill, and a refill is better than a failed run.
   void* do_allocate(size_t bytes) override {
     void* p = take(bytes, ALLOCPAGE_BLOCKING);
-    if (p == nullptr) throw std::bad_alloc();
+    if (p == nullptr) throw OutOfPages(allocpage_last_error());
     return p;
   }
   // Per transaction: atomic, from the pre-faulted reserve only (no system

@@ -107,8 +107,10 @@ RouteOutcome route_measured(RouteFn route_fn, const RouteRequest& req, uint64_t 
     throw;
   } catch (const std::invalid_argument& e) {  // what the runtime or the rules cannot do (checked up front)
     throw RunError(R::kUsage, e.what());
-  } catch (const std::bad_alloc&) {
-    throw RunError(R::kOutOfMemory, "out of memory: the run needs " +
+  } catch (const std::bad_alloc& e) {
+    std::string why = e.what();  // a source that knows why says so (allocpage's reservation used up)
+    throw RunError(R::kOutOfMemory, "out of memory" + (why == std::bad_alloc().what() ? "" : " (" + why + ")") +
+                                        ": the run needs " +
                                         run_footprint(*req.maze, req.threads, per_worker).describe());
   } catch (const std::exception& e) {
     throw RunError(R::kRuntime, e.what());

@@ -321,3 +321,18 @@ TEST_F(AllocPage, BlockSizesBeyondTheFreeListsLiveOnAsSinglePages) {
 }
 
 }  // namespace
+
+// A used-up reservation is the caller's to report: allocpage says why through
+// allocpage_last_error and prints nothing (no printing from library code).
+TEST_F(AllocPage, AUsedUpReservationIsReportedNotPrinted) {
+  init(4 * kKiB, 2 * 4 * kKiB, 4 * 4 * kKiB);
+  ::testing::internal::CaptureStderr();
+  std::vector<void*> pages;
+  for (int i = 0; i < 8; ++i)
+    if (void* p = allocpage(ALLOCPAGE_BLOCKING)) pages.push_back(p);
+  std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(pages.size(), 4u) << "the limit is four pages";
+  EXPECT_NE(std::string(allocpage_last_error()).find("used up"), std::string::npos) << allocpage_last_error();
+  EXPECT_EQ(printed, "");
+  for (void* p : pages) EXPECT_EQ(allocpage_free(p), allocpage_status::ok);
+}
