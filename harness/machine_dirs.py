@@ -17,19 +17,12 @@ from records import machines
 from . import report, store
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError):
-        return {}
-
-
 def split(result_dir: Path) -> list[Path]:
     """DIR/by-machine/<machine>/ for each machine, when the runs come from several; [] for one."""
     parts = machines.split(store.read_records(result_dir))
     if len(parts) == 1:
         return []
-    manifest = _read_json(result_dir / "manifest.json")
+    manifest = store.read_json(result_dir / "manifest.json") or {}
     dirs = []
     for m, recs in parts.items():
         sub = result_dir / "by-machine" / re.sub(r"[^A-Za-z0-9.]+", "-", m).strip("-")

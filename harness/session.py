@@ -26,10 +26,7 @@ def _stamp() -> str:
 
 
 def _manifest(d: Path) -> dict | None:
-    try:
-        return json.loads((d / "manifest.json").read_text())
-    except (OSError, json.JSONDecodeError):
-        return None
+    return store.read_json(d / "manifest.json")
 
 
 def choose_dir(suite: Suite, runs_root: Path, shard, out: Path | None, fresh: bool) -> Path:

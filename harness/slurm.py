@@ -22,7 +22,6 @@ it ended), so a task that failed or hit its time limit shows in the summary.
 """
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import subprocess
@@ -45,16 +44,9 @@ class SlurmError(RuntimeError):
 
 # --- the directory -------------------------------------------------------------------------
 
-def _read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError):
-        return None
-
-
 def load_dir_suite(d: Path) -> tuple[Suite, dict]:
     """The suite a Slurm directory runs (its suite.toml with the options it was written with)."""
-    meta = _read_json(d / "slurm.json")
+    meta = store.read_json(d / "slurm.json")
     if meta is None:
         raise SlurmError(f"{d}: no slurm.json (not a directory written by `harness slurm`)")
     suite = load_suite(str(d / "suite.toml"))
@@ -75,7 +67,7 @@ def shard_dir(d: Path, k: int) -> Path:
 def shard_done(d: Path, suite: Suite, k: int, n: int) -> bool:
     """Every planned run of shard k recorded (ok or failed) and its harness finished."""
     sd = shard_dir(d, k)
-    m = _read_json(sd / "manifest.json")
+    m = store.read_json(sd / "manifest.json")
     if not m or not m.get("complete"):
         return False
     recorded = {(r.get("harness") or {}).get("run_id") for r in store.read_records(sd)}
@@ -89,7 +81,7 @@ def choose_dir(suite: Suite, root: Path, tasks: int, out: Path | None, fresh: bo
         return out
     if not fresh and root.is_dir():
         for d in sorted(root.glob(f"{suite.name}-*"), reverse=True):
-            meta = _read_json(d / "slurm.json")
+            meta = store.read_json(d / "slurm.json")
             if meta and meta.get("fingerprint") == suite.fingerprint and meta.get("tasks") == tasks \
                     and not all(shard_done(d, suite, k, tasks) for k in range(1, tasks + 1)):
                 return d
@@ -205,7 +197,7 @@ echo "array job $array, merge job ${{merge%%;*}}: results in {d}/merged"
 
 def write(d: Path, suite: Suite, meta: dict) -> list[int]:
     """Write (or rewrite) the directory's scripts; returns the tasks still to run."""
-    old = _read_json(d / "slurm.json")
+    old = store.read_json(d / "slurm.json")
     if old and (old.get("fingerprint"), old.get("tasks")) != (meta["fingerprint"], meta["tasks"]):
         raise SlurmError(f"{d} holds another suite or task count (fingerprint {old.get('fingerprint')}, "
                          f"{old.get('tasks')} tasks); choose another --out")
@@ -240,7 +232,7 @@ def submit(d: Path, pending: list[int]) -> tuple[str, str]:
     """Submit the array and its merge job; record both in slurm.json."""
     array = _sbatch([str(d / "array.sbatch")])
     merge = _sbatch([f"--dependency=afterany:{array}", str(d / "merge.sbatch"), array])
-    meta = _read_json(d / "slurm.json")
+    meta = store.read_json(d / "slurm.json")
     meta.setdefault("submissions", []).append({"array_job": array, "merge_job": merge, "tasks": pending,
                                                "submitted": runner.now_utc()})
     store.write_json(d / "slurm.json", meta)
@@ -304,7 +296,7 @@ def merge(d: Path, array_job: str | None = None, log=print) -> int:
     recorded = {(r.get("harness") or {}).get("run_id") for r in records}
     tasks, missing = [], []
     for k in range(1, n + 1):
-        status = _read_json(d / "tasks" / f"{k}.json")
+        status = store.read_json(d / "tasks" / f"{k}.json")
         plan = suite.runs((k, n))
         lost = [run for run in plan if run.run_id not in recorded]
         ended = _how_it_ended(status, states.get(k))
@@ -323,7 +315,7 @@ def merge(d: Path, array_job: str | None = None, log=print) -> int:
         for rec in missing:
             log_file.append(rec)
         records += missing
-    manifest = _read_json(out / "manifest.json") or {}
+    manifest = store.read_json(out / "manifest.json") or {}
     manifest.update(suite=suite.name, fingerprint=suite.fingerprint, shard=None,
                     planned_runs=len(suite.runs()), complete=not missing, finished=runner.now_utc(),
                     slurm_array_job=array_job, missing_runs=len(missing))

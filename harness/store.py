@@ -42,6 +42,15 @@ def write_json(path: Path, obj) -> None:
     write_atomic(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
 
 
+def read_json(path: Path) -> dict | None:
+    """A JSON file the harness wrote (manifest, slurm.json, a task's status), or None
+    when it is missing or unreadable (a file being written is replaced atomically)."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
 def warn(message: str) -> None:
     print(f"harness: warning: {message}", file=sys.stderr)
 
