@@ -97,18 +97,13 @@ class Worker {
     if constexpr (requires(R& r) { r.l1(); }) line_bytes_ = rt.l1().line_bytes;
     const size_t cells = (size_t)maze_.cells();
     temp_ = static_cast<lee::Temp*>(memory_->allocate(blocks_.temp_bytes));
-    std::fill_n(temp_, cells, lee::kUnreached);
+    clear_temp();
     visit_ = static_cast<uint32_t*>(memory_->allocate(blocks_.visit_bytes));
     std::fill_n(visit_, cells, 0u);
     queue_cap_ = blocks_.queue_bytes / sizeof(uint32_t);
     queue_ = committed_queue_ = static_cast<uint32_t*>(memory_->allocate(queue_cap_ * sizeof(uint32_t)));
     committed_cap_ = queue_cap_;
     if constexpr (S == Snapshot::kRaw) copy_ = static_cast<Cell*>(memory_->allocate(blocks_.copy_bytes));
-    // The outer ring is never written by the wave (Manchester's ok()); indexed by point.
-    ring_.assign(plane_, 0);
-    for (int64_t y = 0; y < maze_.height; ++y)
-      for (int64_t x = 0; x < maze_.width; ++x)
-        ring_[(size_t)(y * maze_.width + x)] = x == 0 || y == 0 || x == maze_.width - 1 || y == maze_.height - 1;
   }
   ~Worker() {
     if (copy_ != nullptr) memory_->deallocate(copy_, blocks_.copy_bytes);
@@ -230,10 +225,26 @@ class Worker {
     }
   }
   static uint64_t* word_of(const void* p) { return reinterpret_cast<uint64_t*>((uintptr_t)p & ~uintptr_t(7)); }
+  // A temp-grid cell as Manchester's has it (the ring unreached).
   template <class X>
   lee::Temp temp(X& x, uint32_t i) {
     touch_read(x, &temp_[i]);
-    return temp_[i];
+    const lee::Temp t = temp_[i];
+    return t == kRingMark ? (lee::Temp)lee::kUnreached : t;
+  }
+  // Marks in the temp grid (expand()), above every cost a wave or a goal
+  // can reach (lee_rules.hpp), so that the wave's "reached at v + 1 or
+  // less" never skips them: the outer ring, which the wave never enters
+  // (Manchester's ok()), and the goal's cells while the wave runs.
+  static constexpr lee::Temp kRingMark = 20000, kGoalMark = INT16_MAX;
+  static_assert(lee::kUnreached + lee::kTrack + 1 < kRingMark && kRingMark < kGoalMark);
+  // Nothing reached, the ring marked.
+  void clear_temp() {
+    std::fill_n(temp_, (size_t)maze_.cells(), lee::kUnreached);
+    const int64_t w = maze_.width, h = maze_.height;
+    for (int64_t y = 0; y < h; ++y)
+      for (int64_t x = 0; x < w; ++x)
+        if (x == 0 || y == 0 || x == w - 1 || y == h - 1) temp_[at(x, y, 0)] = temp_[at(x, y, 1)] = kRingMark;
   }
 
   // The shared grid into the private copy (raw): plain reads, as STAMP's
@@ -261,26 +272,28 @@ class Worker {
   }
 
   // The wave's read of a shared cell, as the shape says.
+  // grid is copy_ (raw) or shared_, held in a register by the caller.
   template <class X>
-  Cell read(X& x, uint32_t i) {
+  Cell read(X& x, const Cell* grid, uint32_t i) {
     if constexpr (S == Snapshot::kRaw) {
-      touch_read(x, &copy_[i]);
-      return copy_[i];
+      touch_read(x, &grid[i]);
+      return grid[i];
     } else {
-      Cell v = shared_read(x, &shared_[i]);
-      if constexpr (S == Snapshot::kReleased) x.release(&shared_[i], sizeof(Cell));
+      Cell v = shared_read(x, &grid[i]);
+      if constexpr (S == Snapshot::kReleased) x.release(&grid[i], sizeof(Cell));
       return v;
     }
   }
 
   // The queue says which cells expand next: fetch the rows above and below
-  // one a few entries ahead (its own row is the line just used).  Integer
-  // arithmetic: at the grid's ends these addresses lie outside it, which a
-  // prefetch tolerates and a pointer must not.
+  // one a few entries ahead in the temp grid and in the grid the wave reads
+  // (its own row is the line just used).  Integer arithmetic: at the grid's
+  // ends these addresses lie outside it, which a prefetch tolerates and a
+  // pointer must not.
   static constexpr size_t kPrefetchAhead = 32;
-  void prefetch(uint32_t i) const {
-    const uintptr_t t = (uintptr_t)temp_ + (uintptr_t)i * sizeof(lee::Temp), dt = row_ * sizeof(lee::Temp);
-    const uintptr_t g = (uintptr_t)shared_ + (uintptr_t)i * sizeof(Cell), dg = row_ * sizeof(Cell);
+  static void prefetch(const lee::Temp* temp, const Cell* grid, uint32_t row, uint32_t i) {
+    const uintptr_t t = (uintptr_t)temp + (uintptr_t)i * sizeof(lee::Temp), dt = row * sizeof(lee::Temp);
+    const uintptr_t g = (uintptr_t)grid + (uintptr_t)i * sizeof(Cell), dg = row * sizeof(Cell);
     __builtin_prefetch((const void*)(t + dt), 1);
     __builtin_prefetch((const void*)(t - dt), 1);
     __builtin_prefetch((const void*)(g + dg), 0);
@@ -318,7 +331,7 @@ class Worker {
     if (queue_ == committed_queue_) return;
     queue_ = committed_queue_;
     queue_cap_ = committed_cap_;
-    std::fill_n(temp_, (size_t)maze_.cells(), lee::kUnreached);
+    clear_temp();
     tail_ = 0;
   }
 
@@ -339,60 +352,117 @@ class Worker {
     touched_.clear();
   }
 
-  // expandFromTo(): true when the goal is reached on both layers.  Every
-  // cell written is on the queue or in touched_ before its write is shown to
-  // a hardware model (which may abort there).
+  // expandFromTo(): true when the goal is reached on both layers.
+  //
+  // Nearly all of a run's time is spent here, so the hot state lives in
+  // locals the compiler keeps in registers (through the worker's members,
+  // every store to the uint32_t queue could alias row_ and force reloads),
+  // and a neighbour the wave has already reached, the common case, costs a
+  // load and one compare: the goal's cells hold kGoalMark during the wave
+  // (their costs are kept in goal_cost), and the ring holds kRingMark
+  // (clear_temp()), both above every cost, so neither needs a test of its
+  // own until its shared cell has been read, as Manchester reads it.
+  // tail_ is what reset_temp() clears from after an abort, so it is kept
+  // current after every push (a TM read or a hardware model's touch may
+  // abort; libitm aborts by a long jump that discards locals).  A cell goes
+  // on the queue before its temp value changes, so no abort leaves a written
+  // cell reset_temp() misses, and every cell written is queued or in
+  // touched_ before a hardware model is shown the write.
   template <class X>
   bool expand(X& x, const Pair& p) {
     const uint32_t src = at(p.src.x, p.src.y, 0), goal0 = at(p.dst.x, p.dst.y, 0);
     const uint32_t goal1 = goal0 + 1;
     touched_.insert(touched_.end(), {src, src + 1, goal0, goal1});
+    temp_[goal0] = temp_[goal1] = kGoalMark;
     temp_[src] = temp_[src + 1] = 1;
     touch_write(x, &temp_[src]);
     push(x, src);
     push(x, src + 1);
-    size_t head = 0;
-    while (head < tail_) {
-      const size_t level_end = tail_;
-      while (head < level_end) {
-        if (head + kPrefetchAhead < tail_) prefetch(queue_[head + kPrefetchAhead]);
-        touch_read(x, &queue_[head]);
-        const uint32_t f = queue_[head++];
-        const int32_t v = temp(x, f);
-        const uint32_t goal = goal0 | (f & 1);
-        step(x, v, f + row_, goal);  // north
-        step(x, v, f + 2, goal);     // east
-        step(x, v, f - row_, goal);  // south
-        step(x, v, f - 2, goal);     // west
-        const uint32_t o = f ^ 1;
-        if (temp(x, o) > v && read(x, o) + 1 < lee::kOccupied) {  // changing layer costs nothing
-          temp_[o] = v;
-          push(x, o);
-          touch_write(x, &temp_[o]);
-        }
-        if (temp(x, goal0) != lee::kUnreached && temp(x, goal1) != lee::kUnreached) return true;
-      }
-    }
-    return false;
-  }
 
-  // Manchester reads the shared cell first; a cell the wave already reached
-  // at v + 1 or less cannot improve (every step costs at least 1), and its
-  // shared value was read when it was reached, so skipping the read leaves
-  // the result and the read set (as a set) the same, and saves most reads.
-  template <class X>
-  void step(X& x, int32_t v, uint32_t n, uint32_t goal) {
-    const bool reached = n == goal;
-    const int32_t t = temp(x, n);
-    if (t <= v + 1 && !reached) return;
-    const Cell weight = read(x, n) + 1;
-    if (((Cell)t > v + weight && weight < lee::kOccupied) || reached) {
-      if (ring_[n >> 1]) return;
-      temp_[n] = (lee::Temp)(v + weight);
-      if (!reached) push(x, n);
-      else goal_seen_[n & 1] = weight - 1;
-      touch_write(x, &temp_[n]);
+    lee::Temp* const tg = temp_;  // the temp grid
+    const Cell* const grid = S == Snapshot::kRaw ? copy_ : shared_;  // what the wave reads
+    const uint32_t row = row_;
+    uint32_t* q = queue_;
+    size_t head = 0, tail = tail_, cap = queue_cap_;
+    int32_t goal_cost[2] = {lee::kUnreached, lee::kUnreached};  // per layer
+    bool done = false;  // the goal reached on both layers
+
+    // The steps are lambdas over these locals; GCC does not inline them all
+    // by itself, and a call per neighbour costs more than the step.
+#define LB_INLINE __attribute__((always_inline))
+    auto enqueue = [&](uint32_t n) LB_INLINE {
+      if (tail == cap) [[unlikely]] {
+        tail_ = tail;
+        grow_queue(x);
+        q = queue_;
+        cap = queue_cap_;
+      }
+      q[tail++] = n;
+      tail_ = tail;
+      touch_write(x, &q[tail - 1]);
+    };
+    // One neighbour, as Manchester steps: read the shared cell, enter it if
+    // that improves its cost (the goal whatever its cost).  A cell the wave
+    // already reached at v + 1 or less cannot improve (every step costs at
+    // least 1), and its shared value was read when it was reached, so
+    // skipping the read leaves the result and the read set (as a set) the
+    // same, and saves most reads.
+    auto step = [&](int32_t v, uint32_t n) LB_INLINE {
+      touch_read(x, &tg[n]);
+      const int32_t t = tg[n];
+      if (t <= v + 1) return;
+      const Cell weight = read(x, grid, n) + 1;
+      if (t >= kRingMark) [[unlikely]] {  // the ring (never entered) or the goal
+        if (t != kGoalMark) return;
+        goal_cost[n & 1] = (int32_t)(v + weight);
+        goal_seen_[n & 1] = weight - 1;
+        touch_write(x, &tg[n]);
+        done = goal_cost[0] != lee::kUnreached && goal_cost[1] != lee::kUnreached;
+        return;
+      }
+      if ((Cell)t > v + weight && weight < lee::kOccupied) {
+        enqueue(n);
+        tg[n] = (lee::Temp)(v + weight);
+        touch_write(x, &tg[n]);
+      }
+    };
+    // The other layer at the same point: changing layer costs nothing.
+    auto change_layer = [&](int32_t v, uint32_t f) LB_INLINE {
+      const uint32_t o = f ^ 1;
+      touch_read(x, &tg[o]);
+      if (tg[o] > v && read(x, grid, o) + 1 < lee::kOccupied) {
+        enqueue(o);
+        tg[o] = (lee::Temp)v;
+        touch_write(x, &tg[o]);
+      }
+    };
+#undef LB_INLINE
+
+    // Level-synchronous as Manchester's: one FIFO, each level's cells queued
+    // after the level before (a cell improved again is queued again).
+    while (head < tail) {
+      if (head + kPrefetchAhead < tail) prefetch(tg, grid, row, q[head + kPrefetchAhead]);
+      touch_read(x, &q[head]);
+      const uint32_t f = q[head++];
+      touch_read(x, &tg[f]);
+      const int32_t v = tg[f];
+      step(v, f + row);  // north
+      step(v, f + 2);    // east
+      step(v, f - row);  // south
+      step(v, f - 2);    // west
+      change_layer(v, f);
+      if constexpr (kMirror) {
+        // A hardware model is shown the goal test after every cell, as
+        // Manchester's loop makes it (the same lines as ever).
+        touch_read(x, &tg[goal0]);
+        if (goal_cost[0] != lee::kUnreached) touch_read(x, &tg[goal1]);
+      }
+      if (done) break;
     }
+    tail_ = tail;
+    tg[goal0] = (lee::Temp)goal_cost[0];  // as the traceback reads them
+    tg[goal1] = (lee::Temp)goal_cost[1];
+    return done;
   }
 
   struct Write {
@@ -537,7 +607,6 @@ class Worker {
   uint32_t* committed_queue_ = nullptr;  // the queue as of the last commit
   size_t committed_cap_ = 0;
   Cell* copy_ = nullptr;
-  std::vector<uint8_t> ring_;
   std::vector<uint32_t> touched_;
   std::vector<uint32_t> path_;
   std::vector<Write> writes_;

@@ -201,6 +201,27 @@ TEST(LeeRules, UnroutableRouteFailsAloneAndTheRunGoesOn) {
   EXPECT_EQ(r.counts.failed, 1);
 }
 
+// The outer ring is never routed (lee_router.hpp marks it in the temp grid,
+// and the traceback reads the mark as unreached).  A wall of pads across the
+// whole inside of the board leaves only the ring to go round by: the route
+// fails.  With one gap in the wall, it is laid through the gap.
+TEST(LeeRules, TheRingIsNeverRoutedUnderEveryRuntimeAndShape) {
+  lb::Maze closed = lb::parse_board("B 9 7\nP 4 1\nP 4 2\nP 4 3\nP 4 4\nP 4 5\nJ 2 3 6 3\nE\n", "closed.txt");
+  lb::Maze gap = lb::parse_board("B 9 7\nP 4 1\nP 4 2\nP 4 3\nP 4 4\nJ 2 3 6 3\nE\n", "gap.txt");
+  for (const char* tm : {"seq", "lock", "stm", "tbb", "itm", "htm-model"})
+    for (lb::Snapshot shape : kShapes) {
+      std::string what = std::string(tm) + " " + lb::to_string(shape);
+      if (refused(tm, shape)) continue;
+      Routed r = route_board(closed, tm, 1, shape);
+      EXPECT_TRUE(r.report.ok) << what;
+      EXPECT_EQ(r.counts.laid, 0) << what;
+      EXPECT_EQ(r.counts.failed, 1) << what;
+      r = route_board(gap, tm, 1, shape);
+      EXPECT_TRUE(r.report.ok) << what << ": " << (r.report.problems.empty() ? "" : r.report.problems[0]);
+      EXPECT_EQ(r.counts.laid, 1) << what;
+    }
+}
+
 TEST(BoardVerifier, CatchesBrokenRoutes) {
   lb::Maze b = lb::parse_board("B 10 10\nP 2 2\nP 6 2\nP 4 5\nJ 2 2 6 2\nJ 2 2 4 5\nE\n", "b.txt");
   auto at = [&](int64_t x, int64_t y, int64_t z) { return (uint32_t)b.index({x, y, z}); };
