@@ -8,8 +8,9 @@
 // does the lock or orec table it touches).  read_only_tx runs up to
 // kGridWords loads, the read set of Labyrinth's tracked grid copy on
 // random-x256-y256-z5-n256; read_release_tx reads the same words and
-// releases each cache line after reading it (the released shape);
-// read_random_tx reads them in a random order (every load a cache miss).
+// releases each cache line after reading it (the released shape before
+// lbtm::load_released); read_released_at_once_tx reads each released at
+// once (lbtm::load_released, the released shape now); read_random_tx reads them in a random order (every load a cache miss).
 #pragma once
 #include <benchmark/benchmark.h>
 
@@ -126,6 +127,23 @@ void read_release_tx(benchmark::State& state) {
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));  // loads
 }
 
+// N loads, each released at once (lbtm::load_released, tm/tm.hpp).
+template <class R>
+void read_released_at_once_tx(benchmark::State& state) {
+  size_t n = size_t(state.range(0));
+  Fixture<R> f(n);
+  int64_t sum = 0;
+  for (auto _ : state) {
+    f.th.atomically([&](typename R::Tx& tx) {
+      int64_t s = 0;
+      for (size_t i = 0; i < n; ++i) s += lbtm::load_released(tx, &f.words[i]);
+      sum = s;
+    });
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));  // loads
+}
+
 template <class R>
 void register_all(const char* name) {
   std::string n(name);
@@ -133,6 +151,8 @@ void register_all(const char* name) {
   benchmark::RegisterBenchmark((n + "/read_only_tx").c_str(), read_tx<R>, false)
       ->Arg(1)->Arg(8)->Arg(64)->Arg(4096)->Arg(kGridWords);
   benchmark::RegisterBenchmark((n + "/read_release_tx").c_str(), read_release_tx<R>)->Arg(4096)->Arg(kGridWords);
+  benchmark::RegisterBenchmark((n + "/read_released_at_once_tx").c_str(), read_released_at_once_tx<R>)
+      ->Arg(4096)->Arg(kGridWords);
   benchmark::RegisterBenchmark((n + "/read_random_tx").c_str(), read_tx<R>, true)->Arg(kGridWords);
   benchmark::RegisterBenchmark((n + "/update_tx").c_str(), update_tx<R>)->Arg(1)->Arg(8)->Arg(64);
   benchmark::RegisterBenchmark((n + "/store_tx").c_str(), store_tx<R>)->Arg(8)->Arg(4096);
