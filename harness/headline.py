@@ -32,6 +32,18 @@ def _runtime(c) -> str:
     return c.tm + (f" ({', '.join(extra)})" if extra else "")
 
 
+# Axes that say where the private accesses go, beside `private` itself: the
+# early-release rows name them where they are not at their defaults, so two
+# `instrumented` rows (malloc and allocpage pages) are told apart.
+_PRIVATE_AXES = ("private_memory", "page_size", "private_filter", "private_lifetime")
+
+
+def _private(c) -> str:
+    extra = [f"{getattr(c, a)}" for a in _PRIVATE_AXES
+             if getattr(c, a) is not None and getattr(c, a) != records.default_of(a)]
+    return c.private + (f" ({', '.join(extra)})" if extra else "")
+
+
 def headline(recs: list[dict], suite: str) -> str:
     groups = stats.group(recs)
     ok = [g for g in groups.values() if g.times]
@@ -86,7 +98,7 @@ def headline(recs: list[dict], suite: str) -> str:
             continue
         rs = (f"{_q(t.read_set)[0]:.0f} -> {_q(g.read_set)[0]:.0f}" if t.read_set and g.read_set else "-")
         ab = (f"{_q(t.aborts)[0]:.0f} -> {_q(g.aborts)[0]:.0f}" if t.aborts and g.aborts else "-")
-        rows.append(f"| {c.input} | {_runtime(c)} | {c.threads} | {c.private} | {_fmt(_ratio(g.times, t.times))} | {rs} | {ab} |")
+        rows.append(f"| {c.input} | {_runtime(c)} | {c.threads} | {_private(c)} | {_fmt(_ratio(g.times, t.times))} | {rs} | {ab} |")
     if rows:
         out += ["| input | runtime | threads | private | time released / tracked | read set (entries) | aborts |",
                 "|---|---|---|---|---|---|---|"] + rows

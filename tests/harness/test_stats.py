@@ -173,6 +173,21 @@ class HeadlineTest(unittest.TestCase):
         self.assertIn("| in | itm (ITM_DEFAULT_METHOD=ml_wt) | 2 | 2.000 | 1.000 | 2.00x", text)
         self.assertIn("| in | itm (ITM_DEFAULT_METHOD=gl_wt) | 2 | 2.000 | 4.000 | 0.50x", text)
 
+    def test_early_release_rows_name_the_private_memory(self):
+        # the early-release suite: instrumented private accesses on malloc and on allocpage pages
+        from harness.headline import headline
+        recs = []
+        for memory, t in (("malloc", 1.0), ("allocpage", 2.0)):
+            for snapshot, f in (("tracked", 2.0), ("released", 1.0)):
+                for r in runs([t * f] * 3, tm="stm", threads=2, snapshot=snapshot, private="instrumented"):
+                    r["harness"]["config"]["private_memory"] = memory
+                    if memory == "allocpage":
+                        r["harness"]["config"]["page_size"] = "4k"
+                    recs.append(r)
+        text = headline(recs, "syn")
+        self.assertIn("| in | stm | 2 | instrumented | 0.50x", text)
+        self.assertIn("| in | stm | 2 | instrumented (allocpage, 4k) | 0.50x", text)
+
     def test_says_what_was_not_measured(self):
         from harness.headline import headline
         text = headline(runs([1.0], tm="seq"), "syn")
