@@ -77,15 +77,7 @@ class StmRuntime::Tx {
  public:
   template <class T>
   T load(const T* p) {
-    static_assert(is_tm_word_v<T>);
-    if (private_(p)) return *p;
-    // A T aligned to 8 by its type is a whole word (anything else is UB
-    // already); only a less aligned T is checked on every load.
-    if constexpr (alignof(T) < sizeof(uintptr_t)) check_aligned(reinterpret_cast<uintptr_t>(p));
-    uintptr_t w = load_word<true>(reinterpret_cast<uintptr_t>(p));
-    T v;
-    std::memcpy(&v, &w, sizeof v);
-    return v;
+    return load_as<true>(p);
   }
   // load(p) and release(p, sizeof(T)) in one access (lbtm::load_released,
   // tm.hpp): the same checks against the snapshot, the same extension or
@@ -98,13 +90,7 @@ class StmRuntime::Tx {
   // where there is no snapshot to check it against.
   template <class T>
   T load_released(const T* p) {
-    static_assert(is_tm_word_v<T>);
-    if (private_(p)) return *p;
-    if constexpr (alignof(T) < sizeof(uintptr_t)) check_aligned(reinterpret_cast<uintptr_t>(p));
-    uintptr_t w = load_word<false>(reinterpret_cast<uintptr_t>(p));
-    T v;
-    std::memcpy(&v, &w, sizeof v);
-    return v;
+    return load_as<false>(p);
   }
   template <class T>
   void store(T* p, T v) {
@@ -142,6 +128,21 @@ class StmRuntime::Tx {
       : rt_(rt), locks_(rt.locks_.get()), lock_mask_(rt.lock_mask_), stripe_log2_(rt.stripe_log2_) {}
   static void check_aligned(uintptr_t a) {
     if (a % sizeof(uintptr_t) != 0) throw std::invalid_argument("stm: transactional word not 8-byte aligned");
+  }
+
+  // A load, logged (kLog) or released at once.  Always inlined, as the
+  // body of load() was before load_released() shared it.
+  template <bool kLog, class T>
+  __attribute__((always_inline)) T load_as(const T* p) {
+    static_assert(is_tm_word_v<T>);
+    if (private_(p)) return *p;
+    // A T aligned to 8 by its type is a whole word (anything else is UB
+    // already); only a less aligned T is checked on every load.
+    if constexpr (alignof(T) < sizeof(uintptr_t)) check_aligned(reinterpret_cast<uintptr_t>(p));
+    uintptr_t w = load_word<kLog>(reinterpret_cast<uintptr_t>(p));
+    T v;
+    std::memcpy(&v, &w, sizeof v);
+    return v;
   }
 
   // The fast path, inlined into every load (tm/README.md counts its

@@ -260,7 +260,7 @@ TEST(HtmModelShared, OpacityPairNeverSeenTorn) {
 }
 TEST(HtmModelShared, OpacityPairNeverSeenTornThroughReadsReleasedAtOnce) {
   HtmModelRuntime rt({}, tm_cases::kThreads);
-  tm_cases::opacity_released_at_once(rt, tm_cases::kThreads);
+  tm_cases::opacity<HtmModelRuntime, true>(rt, tm_cases::kThreads);
 }
 TEST(HtmModelShared, OpacityWithCapacityFallbacks) {
   HtmModelRuntime rt({{"read_lines", "8"}, {"retries", "2"}}, tm_cases::kThreads);

@@ -25,7 +25,7 @@ TYPED_TEST(Concurrent, OpacityPairNeverSeenTorn) {
 
 TYPED_TEST(Concurrent, OpacityPairNeverSeenTornThroughReadsReleasedAtOnce) {
   TypeParam rt({}, tm_cases::kThreads);
-  tm_cases::opacity_released_at_once(rt, tm_cases::kThreads);
+  tm_cases::opacity<TypeParam, true>(rt, tm_cases::kThreads);
 }
 
 template <class R>

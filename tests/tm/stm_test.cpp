@@ -110,6 +110,30 @@ bool in_range(const void* p, const void* ctx) {
   return p >= r->data() && p < r->data() + r->size();
 }
 
+// Another thread (id 1) that commits `body` once, while our first attempt
+// waits for it (commit_now_once(), a no-op in later attempts).
+class OtherCommitsOnce {
+ public:
+  template <class Body>
+  OtherCommitsOnce(StmRuntime& rt, Body body)
+      : thread_([this, &rt, body] {
+          StmRuntime::Thread th(rt, 1);
+          while (stage_.load() != 1) std::this_thread::yield();
+          th.atomically(body);
+          stage_.store(2);
+        }) {}
+  ~OtherCommitsOnce() { thread_.join(); }
+  void commit_now_once() {
+    if (stage_.load() != 0) return;
+    stage_.store(1);
+    while (stage_.load() != 2) std::this_thread::yield();
+  }
+
+ private:
+  std::atomic<int> stage_{0};  // before thread_: set before the thread starts
+  std::thread thread_;
+};
+
 // A released word that another thread then changes does not abort us; the
 // same word kept in the read set does.  Released after its load, or read
 // and released at once (lbtm::load_released: never logged).
@@ -117,25 +141,17 @@ enum class Keep { kKept, kReleased, kReleasedAtOnce };
 void released_word_changed_by_another(Keep keep, uint64_t expected_validation_aborts) {
   StmRuntime rt({}, 2);
   tm_cases::PaddedWord a, b, out;
-  std::atomic<int> stage{0};
-  std::thread other([&] {
-    StmRuntime::Thread th(rt, 1);
-    while (stage.load() != 1) std::this_thread::yield();
-    th.atomically([&](Tx& tx) { tx.store(&a.v, tx.load(&a.v) + 1); });
-    stage.store(2);
-  });
   StmRuntime::Thread th(rt, 0);
-  th.atomically([&](Tx& tx) {
-    int64_t v = keep == Keep::kReleasedAtOnce ? lbtm::load_released(tx, &a.v) : tx.load(&a.v);
-    (void)tx.load(&b.v);
-    if (keep == Keep::kReleased) tx.release(&a.v, sizeof a.v);
-    if (stage.load() == 0) {  // first attempt only: let the other thread commit now
-      stage.store(1);
-      while (stage.load() != 2) std::this_thread::yield();
-    }
-    tx.store(&out.v, v + 100);
-  });
-  other.join();
+  {
+    OtherCommitsOnce other(rt, [&](Tx& tx) { tx.store(&a.v, tx.load(&a.v) + 1); });
+    th.atomically([&](Tx& tx) {
+      int64_t v = keep == Keep::kReleasedAtOnce ? lbtm::load_released(tx, &a.v) : tx.load(&a.v);
+      (void)tx.load(&b.v);
+      if (keep == Keep::kReleased) tx.release(&a.v, sizeof a.v);
+      other.commit_now_once();
+      tx.store(&out.v, v + 100);
+    });
+  }
   EXPECT_EQ(th.stats().aborts_validation, expected_validation_aborts);
   EXPECT_EQ(th.stats().commits, 1u);
   // One validation: the first attempt's commit, which another commit preceded (it fails
@@ -163,29 +179,21 @@ TM_PURE void note_pair(std::vector<std::pair<int64_t, int64_t>>* seen, int64_t a
 TEST(Stm, AReadReleasedAtOnceIsCheckedAgainstTheSnapshot) {
   StmRuntime rt({}, 2);
   tm_cases::PaddedWord a, b, out;
-  std::atomic<int> stage{0};
-  std::thread other([&] {
-    StmRuntime::Thread th(rt, 1);
-    while (stage.load() != 1) std::this_thread::yield();
-    th.atomically([&](Tx& tx) {
+  StmRuntime::Thread th(rt, 0);
+  std::vector<std::pair<int64_t, int64_t>> seen;  // (a, b) as each attempt read them
+  {
+    OtherCommitsOnce other(rt, [&](Tx& tx) {
       tx.store(&a.v, int64_t(1));
       tx.store(&b.v, int64_t(1));
     });
-    stage.store(2);
-  });
-  StmRuntime::Thread th(rt, 0);
-  std::vector<std::pair<int64_t, int64_t>> seen;  // (a, b) as each attempt read them
-  th.atomically([&](Tx& tx) {
-    int64_t vb = tx.load(&b.v);
-    if (stage.load() == 0) {  // first attempt only: let the other thread commit now
-      stage.store(1);
-      while (stage.load() != 2) std::this_thread::yield();
-    }
-    int64_t va = lbtm::load_released(tx, &a.v);
-    note_pair(&seen, va, vb);
-    tx.store(&out.v, va + 10 * vb);
-  });
-  other.join();
+    th.atomically([&](Tx& tx) {
+      int64_t vb = tx.load(&b.v);
+      other.commit_now_once();
+      int64_t va = lbtm::load_released(tx, &a.v);
+      note_pair(&seen, va, vb);
+      tx.store(&out.v, va + 10 * vb);
+    });
+  }
   EXPECT_EQ(th.stats().aborts_validation, 1u);  // the first attempt, at its read of a
   EXPECT_EQ(th.stats().commits, 1u);
   ASSERT_EQ(seen.size(), 1u);  // the aborted attempt never got a value of a
