@@ -278,6 +278,12 @@ class Worker {
     if constexpr (S == Snapshot::kRaw) {
       touch_read(x, &grid[i]);
       return grid[i];
+    } else if constexpr (S == Snapshot::kReleased && !kHandBarriers) {
+      // Read and released at once (lbtm::load_released, tm/tm.hpp): the stm
+      // checks the cell against the snapshot and never logs it.  The wave
+      // runs before the traceback's logged reads, so no earlier read of the
+      // cell is left in the read set for a separate release to drop.
+      return lbtm::load_released(x, &grid[i]);
     } else {
       Cell v = shared_read(x, &grid[i]);
       if constexpr (S == Snapshot::kReleased) x.release(&grid[i], sizeof(Cell));

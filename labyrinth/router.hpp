@@ -36,6 +36,7 @@
 #include "labyrinth/route_types.hpp"
 #include "labyrinth/test_slowdown.hpp"
 #include "labyrinth/worker_threads.hpp"
+#include "tm/tm.hpp"
 
 namespace lb {
 namespace router_detail {
@@ -267,53 +268,41 @@ class Worker {
     }
   }
 
-  // The copy through the TM, tracked or released, a line of the shared grid
-  // (8 cells from its 64-byte aligned start) at a time.  Released: STAMP's
-  // USE_EARLY_RELEASE releases those lines, one call per line, after its
-  // whole copy; here each line is released as soon as the copy has read its
-  // last cell (a line may span two rows).  What a transaction holds at its
-  // end is the same, but its read set never holds more than one line:
-  // nothing read earlier is validated again (snapshot extension, commit),
-  // and the STM finds the line as the whole of its log (tm/stm_sets.hpp).
-  // Tracked and released run the same loop, so that they differ by the
-  // release calls only; a full line's 8 cells are unrolled because a loop
-  // of 8 whose exit the branch predictor missed once per line made released
-  // cost 13% more CPU than tracked even with a release that cost nothing
-  // (tm/README.md, "What early release costs and saves on one thread").
+  // The copy through the TM, tracked or released, row by row.  Released:
+  // every cell is read and released at once (lbtm::load_released, tm/tm.hpp),
+  // so the read set never holds any of the grid: nothing read is validated
+  // again (snapshot extension, commit), and the stm, which checks such a
+  // read against the snapshot like any other but does not log it, saves the
+  // log append per cell as well as the release calls (tm/README.md, "What
+  // early release costs and saves on one thread").  STAMP's
+  // USE_EARLY_RELEASE releases the same cells, a line per call, after its
+  // whole copy.  Tracked and released run the same loop, so that they differ
+  // by the access only: 8 cells at a time, unrolled (a row loop that GCC
+  // was asked to unroll by 8 cost tracked 3.4 more instructions per read
+  // under callgrind), then the row's rest.
   // Always inlined (into the transaction's body, as the copy was before):
   // GCC inlined the tracked copy and not the released one, and compiled the
   // same load 2 instructions dearer out of line.
   template <bool kRelease>
   __attribute__((always_inline)) inline void copy_through_tm(Tx& tx) {
-    constexpr int64_t kLine = 64 / sizeof(Cell);
-    const Cell* line = shared_.cells();  // the line being read: rows lie back to back in the shared grid
-    int64_t line_left = kLine;           // its cells not read yet
-    auto line_read = [&] {
-      if constexpr (kRelease) tx.release(line, kLine * sizeof(Cell));
-      line += kLine;
-      line_left = kLine;
-    };
+    constexpr int64_t kChunk = 64 / sizeof(Cell);
     for (int64_t z = 0; z < layout_.depth; ++z)
       for (int64_t y = 0; y < layout_.height; ++y) {
         const Cell* s = &shared_.cells()[layout_.shared_index(0, y, z)];
         Cell* d = &grid_[layout_.at(0, y, z)];
         int64_t left = layout_.width;
-        if (line_left < kLine) {  // the rest of a line begun in the row before
-          const int64_t n = std::min(left, line_left);
-          for (int64_t x = 0; x < n; ++x) P::store(tx, &d[x], tx.load(&s[x]));
-          s += n, d += n, left -= n, line_left -= n;
-          if (line_left == 0) line_read();
-        }
-        for (; left >= kLine; s += kLine, d += kLine, left -= kLine) {
+        for (; left >= kChunk; s += kChunk, d += kChunk, left -= kChunk) {
 #pragma GCC unroll 8
-          for (int64_t x = 0; x < kLine; ++x) P::store(tx, &d[x], tx.load(&s[x]));
-          line_read();
+          for (int64_t x = 0; x < kChunk; ++x) P::store(tx, &d[x], read_shared<kRelease>(tx, &s[x]));
         }
-        for (int64_t x = 0; x < left; ++x) P::store(tx, &d[x], tx.load(&s[x]));  // a line the next row ends
-        line_left -= left;
+        for (int64_t x = 0; x < left; ++x) P::store(tx, &d[x], read_shared<kRelease>(tx, &s[x]));
       }
-    if constexpr (kRelease)  // the grid's last line, when partial
-      if (line_left < kLine) tx.release(line, size_t(kLine - line_left) * sizeof(Cell));
+  }
+  // One cell of the shared grid, tracked or read and released at once.
+  template <bool kRelease>
+  __attribute__((always_inline)) static Cell read_shared(Tx& tx, const Cell* p) {
+    if constexpr (kRelease) return lbtm::load_released(tx, p);
+    else return tx.load(p);
   }
 
   // Expansion and traceback; returns the path length, 0 if none.  With

@@ -66,7 +66,7 @@ void for_each_axis(Config& c, Visit&& visit) {
   visit(axis("threads"), c.threads, AxisUse{"number of worker threads", 1, 1024, "--threads"});
   visit(axis("snapshot"), c.snapshot,
         AxisUse{"grid copy: raw (plain, STAMP's STM build), tracked (every cell read through the TM), "
-                "released (tracked, each cache line early-released as soon as it is read), privatized (copy, "
+                "released (tracked, each cell early-released at once as it is read), privatized (copy, "
                 "expansion and traceback outside the transaction: only the claim is transactional)"});
   visit(axis("private"), c.private_access,
         AxisUse{"private grid accesses: direct (as STAMP) or instrumented (through the TM, as a compiler would)"});

@@ -16,8 +16,9 @@
 //    validate the read set (skipped when nobody committed since rv), write
 //    back, release the locks with the new version.
 //  - Early release drops words from the read set: they are not validated any
-//    more.  Words the caller's private predicate accepts are read and written
-//    in place and appear in neither set.
+//    more.  A read released at once (load_released) is checked like any
+//    load but never logged.  Words the caller's private predicate accepts
+//    are read and written in place and appear in neither set.
 //  - After an abort, a bounded randomised exponential backoff; past a few
 //    retries it also yields the CPU (oversubscribed runs preempt lock holders).
 //  - Abort attribution: each abort on a lock remembers the word that led to
@@ -76,15 +77,20 @@ class StmRuntime::Tx {
  public:
   template <class T>
   T load(const T* p) {
-    static_assert(is_tm_word_v<T>);
-    if (private_(p)) return *p;
-    // A T aligned to 8 by its type is a whole word (anything else is UB
-    // already); only a less aligned T is checked on every load.
-    if constexpr (alignof(T) < sizeof(uintptr_t)) check_aligned(reinterpret_cast<uintptr_t>(p));
-    uintptr_t w = load_word(reinterpret_cast<uintptr_t>(p));
-    T v;
-    std::memcpy(&v, &w, sizeof v);
-    return v;
+    return load_as<true>(p);
+  }
+  // load(p) and release(p, sizeof(T)) in one access (lbtm::load_released,
+  // tm.hpp): the same checks against the snapshot, the same extension or
+  // abort, so the value is consistent with every read still logged; but
+  // the read is not appended to the log, so nothing validates it again.
+  // Counted in `released` as the one entry that load and release would
+  // have logged and dropped (none for a private word or one read from the
+  // write set, which are never logged).  TinySTM's unit load
+  // (stm_unit_load) reads a word the same way outside any transaction,
+  // where there is no snapshot to check it against.
+  template <class T>
+  T load_released(const T* p) {
+    return load_as<false>(p);
   }
   template <class T>
   void store(T* p, T v) {
@@ -124,9 +130,26 @@ class StmRuntime::Tx {
     if (a % sizeof(uintptr_t) != 0) throw std::invalid_argument("stm: transactional word not 8-byte aligned");
   }
 
+  // A load, logged (kLog) or released at once.  Always inlined, as the
+  // body of load() was before load_released() shared it.
+  template <bool kLog, class T>
+  __attribute__((always_inline)) T load_as(const T* p) {
+    static_assert(is_tm_word_v<T>);
+    if (private_(p)) return *p;
+    // A T aligned to 8 by its type is a whole word (anything else is UB
+    // already); only a less aligned T is checked on every load.
+    if constexpr (alignof(T) < sizeof(uintptr_t)) check_aligned(reinterpret_cast<uintptr_t>(p));
+    uintptr_t w = load_word<kLog>(reinterpret_cast<uintptr_t>(p));
+    T v;
+    std::memcpy(&v, &w, sizeof v);
+    return v;
+  }
+
   // The fast path, inlined into every load (tm/README.md counts its
   // instructions): the write set's Bloom filter, the lock, the word, the lock
-  // again, one compare of each, one log append.
+  // again, one compare of each, one log append (kLog; else a count of the
+  // read released at once).
+  template <bool kLog>
   uintptr_t load_word(uintptr_t a) {
     if (__builtin_expect(writes_.may_contain(a), 0))
       if (const auto* e = writes_.find(a)) return e->value;
@@ -136,12 +159,17 @@ class StmRuntime::Tx {
     uintptr_t value = __atomic_load_n(reinterpret_cast<const Word*>(a), __ATOMIC_ACQUIRE);
     uint64_t v2 = lock.load(std::memory_order_relaxed);
     // v1 > rv_: held (kLocked) or newer than the snapshot.
-    if (__builtin_expect(v1 > rv_, 0) || __builtin_expect(v1 != v2, 0)) return load_contended(a);
-    reads_.push(a);
+    if (__builtin_expect(v1 > rv_, 0) || __builtin_expect(v1 != v2, 0)) return load_contended(a, kLog);
+    note_read(a, kLog);
     return value;
   }
+  // A consistent read: logged, or released at once (counted as released).
+  void note_read(uintptr_t a, bool log) {
+    if (log) reads_.push(a);
+    else ++released_;
+  }
   // Locked, changed while we read it, or newer than the snapshot.
-  __attribute__((noinline)) uintptr_t load_contended(uintptr_t a) {
+  __attribute__((noinline)) uintptr_t load_contended(uintptr_t a, bool log) {
     const Lock& lock = lock_for(a);
     for (;;) {
       uint64_t v1 = lock.load(std::memory_order_acquire);
@@ -156,7 +184,7 @@ class StmRuntime::Tx {
         if (!extend()) throw Abort{AbortCause::kValidation};  // extend() noted the word
         continue;
       }
-      reads_.push(a);
+      note_read(a, log);
       return value;
     }
   }

@@ -19,6 +19,7 @@
 //   T    tx.load(const T* p)             // T is one machine word (8 bytes)
 //   void tx.store(T* p, T v)
 //   void tx.release(const void* p, size_t bytes)   // early release: drop from the read set
+//   T    lbtm::load_released(tx, p)      // a read released at once (below)
 //   [[noreturn]] void tx.restart()       // abort this attempt and run the body again
 //   void* tx.alloc(size_t bytes)         // from malloc; given back if the attempt aborts
 //   void  tx.free(void* p)               // to free(); takes effect only when the attempt commits
@@ -140,6 +141,31 @@ void set_own_memory(Thread& th, PrivatePredicate pred) {
 template <class T>
 inline constexpr bool is_tm_word_v =
     std::is_trivially_copyable_v<T> && sizeof(T) == sizeof(uintptr_t);
+
+// A read released at once: tx.load(p) followed by tx.release(p, sizeof(T)),
+// for a caller that reads a word only to copy it and needs no later
+// validation of it (Labyrinth's released grid copy).  The value is checked
+// against the transaction's snapshot as any load's is, so it is consistent
+// with every read the transaction still holds (opacity); only this read is
+// never validated again.  A runtime that can do both in one step offers
+// tx.load_released(p): the stm then checks the word without logging it, as
+// a logged read that is dropped at once would have been (tm/README.md).  At
+// least this read is released; an earlier tx.load of the same word may stay
+// in the read set (the stm keeps it; without tx.load_released, tx.release
+// drops it too), so release that with tx.release if it must go.  Every
+// other runtime takes the two calls: for seq, lock, tbb and itm the release
+// is a no-op, htm-model drops the word's line.
+template <class Tx, class T>
+__attribute__((always_inline)) inline T load_released(Tx& tx, const T* p) {
+  static_assert(is_tm_word_v<T>);
+  if constexpr (requires { tx.load_released(p); }) {
+    return tx.load_released(p);
+  } else {
+    T v = tx.load(p);
+    tx.release(p, sizeof(T));
+    return v;
+  }
+}
 
 // Whether a runtime honours one part of the interface.  kNotNeeded: the call
 // is accepted and has nothing to do (a lock keeps no read set to release

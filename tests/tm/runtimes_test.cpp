@@ -23,6 +23,11 @@ TYPED_TEST(Concurrent, OpacityPairNeverSeenTorn) {
   tm_cases::opacity(rt, tm_cases::kThreads);
 }
 
+TYPED_TEST(Concurrent, OpacityPairNeverSeenTornThroughReadsReleasedAtOnce) {
+  TypeParam rt({}, tm_cases::kThreads);
+  tm_cases::opacity<TypeParam, true>(rt, tm_cases::kThreads);
+}
+
 template <class R>
 class Single : public ::testing::Test {};
 using AllRuntimes = ::testing::Types<lbtm::SeqRuntime, lbtm::LockRuntime, lbtm::StmRuntime, lbtm::TbbRuntime>;

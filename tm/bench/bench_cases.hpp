@@ -8,8 +8,9 @@
 // does the lock or orec table it touches).  read_only_tx runs up to
 // kGridWords loads, the read set of Labyrinth's tracked grid copy on
 // random-x256-y256-z5-n256; read_release_tx reads the same words and
-// releases each cache line after reading it (the released shape);
-// read_random_tx reads them in a random order (every load a cache miss).
+// releases each cache line after reading it (the released shape before
+// lbtm::load_released); read_released_at_once_tx reads each released at
+// once (lbtm::load_released, the released shape now); read_random_tx reads them in a random order (every load a cache miss).
 #pragma once
 #include <benchmark/benchmark.h>
 
@@ -39,12 +40,15 @@ void empty_tx(benchmark::State& state) {
   state.SetItemsProcessed(int64_t(state.iterations()));
 }
 
-// A read-only transaction of N loads (state.range(0)), in address order or
+// A read-only transaction of N loads (state.range(0)), in address order,
 // in a fixed random order (Labyrinth's claim and a compiler-instrumented
 // expansion read like this: every load misses the caches in the data, and
-// in the lock or orec table).
+// in the lock or orec table), or in address order each released at once
+// (lbtm::load_released, tm/tm.hpp: the released grid copy).
+enum class Reads { kInOrder, kRandom, kReleasedAtOnce };
 template <class R>
-void read_tx(benchmark::State& state, bool random_order) {
+void read_tx(benchmark::State& state, Reads reads) {
+  const bool random_order = reads == Reads::kRandom;
   size_t n = size_t(state.range(0));
   Fixture<R> f(n);
   std::vector<uint32_t> order(n);
@@ -60,6 +64,8 @@ void read_tx(benchmark::State& state, bool random_order) {
       int64_t s = 0;
       if (random_order) {
         for (size_t i = 0; i < n; ++i) s += tx.load(&f.words[order[i]]);
+      } else if (reads == Reads::kReleasedAtOnce) {
+        for (size_t i = 0; i < n; ++i) s += lbtm::load_released(tx, &f.words[i]);
       } else {  // no index array: the loads alone
         for (size_t i = 0; i < n; ++i) s += tx.load(&f.words[i]);
       }
@@ -130,10 +136,12 @@ template <class R>
 void register_all(const char* name) {
   std::string n(name);
   benchmark::RegisterBenchmark((n + "/empty_tx").c_str(), empty_tx<R>);
-  benchmark::RegisterBenchmark((n + "/read_only_tx").c_str(), read_tx<R>, false)
+  benchmark::RegisterBenchmark((n + "/read_only_tx").c_str(), read_tx<R>, Reads::kInOrder)
       ->Arg(1)->Arg(8)->Arg(64)->Arg(4096)->Arg(kGridWords);
   benchmark::RegisterBenchmark((n + "/read_release_tx").c_str(), read_release_tx<R>)->Arg(4096)->Arg(kGridWords);
-  benchmark::RegisterBenchmark((n + "/read_random_tx").c_str(), read_tx<R>, true)->Arg(kGridWords);
+  benchmark::RegisterBenchmark((n + "/read_released_at_once_tx").c_str(), read_tx<R>, Reads::kReleasedAtOnce)
+      ->Arg(4096)->Arg(kGridWords);
+  benchmark::RegisterBenchmark((n + "/read_random_tx").c_str(), read_tx<R>, Reads::kRandom)->Arg(kGridWords);
   benchmark::RegisterBenchmark((n + "/update_tx").c_str(), update_tx<R>)->Arg(1)->Arg(8)->Arg(64);
   benchmark::RegisterBenchmark((n + "/store_tx").c_str(), store_tx<R>)->Arg(8)->Arg(4096);
 }
